@@ -60,9 +60,13 @@ async function run(argv: string[], ctxBase: Omit<CliContext, 'workspace' | 'json
     ctxBase.out(VERSION);
     return 0;
   }
-  if (!command || values.help) {
-    (command ? ctxBase.out : ctxBase.err)(command ? `usage: ${command.usage}` : usage());
-    return command || values.help ? 0 : 2;
+  if (values.help) {
+    ctxBase.out(command ? `usage: ${command.usage}` : usage());
+    return 0;
+  }
+  if (!command) {
+    ctxBase.err(usage());
+    return 2;
   }
   const ctx: CliContext = {
     ...ctxBase,

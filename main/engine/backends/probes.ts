@@ -2,6 +2,7 @@
  * One probe per tensor backend. A probe says whether the backend can run here (and if not, why) without changing the
  * active backend; `activate` makes it the active tfjs backend.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -83,10 +84,28 @@ function describeAdapter(adapter: GPUAdapter): string {
   return [info?.vendor, info?.architecture, info?.device, info?.description].filter(Boolean).join(' ') || 'unnamed';
 }
 
+/**
+ * On Linux, Dawn needs the Vulkan loader; without it Dawn prints a native warning and finds nothing, so look first.
+ * Undefined means "could not tell" and lets Dawn decide.
+ */
+function linuxHasVulkanLoader(): boolean | undefined {
+  if (process.platform !== 'linux') return undefined;
+  const dirs = (process.env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean);
+  if (dirs.some((dir) => existsSync(path.join(dir, 'libvulkan.so.1')))) return true;
+  try {
+    return execFileSync('/sbin/ldconfig', ['-p'], { encoding: 'utf8', timeout: 5000 }).includes('libvulkan.so.1');
+  } catch {
+    return undefined;
+  }
+}
+
 export function webgpuProbe(): BackendProbe {
   let gpu: GPU | undefined;
   return {
     async probe() {
+      if (linuxHasVulkanLoader() === false) {
+        return { available: false, detail: 'no Vulkan loader (libvulkan.so.1) is installed, so Dawn can reach no GPU' };
+      }
       let dawn: DawnModule;
       try {
         dawn = (await importOptional('webgpu')) as DawnModule;

@@ -2,6 +2,7 @@
  * Chooses the tensor backend at engine start: the best available of tensorflow → webgpu → wasm → cpu, or the one that
  * AWB_BACKEND forces. Every backend is probed so that the engine can say why the others are unavailable.
  */
+import * as tf from '@tensorflow/tfjs';
 import {
   BACKEND_NAMES,
   type BackendAvailability,
@@ -68,6 +69,8 @@ export async function selectBackend(options: {
   probes?: Record<BackendName, BackendProbe>;
 }): Promise<BackendSelection> {
   const forced = parseForcedBackend(options.forced);
+  // Production mode: no debug checks, and no console banner suggesting tfjs-node when it is already known to be absent.
+  tf.enableProdMode();
   const probes = options.probes ?? defaultProbes();
   const { backends, gpus } = await probeAll(probes);
   const candidates = forced

@@ -43,8 +43,10 @@ export class WebSocketBridge implements WorkbenchBridge {
     return () => set.delete(listener);
   }
 
+  /** Calls the listener with the current state at once, then on every change. */
   onConnectionState(listener: (state: ConnectionState) => void): () => void {
     this.stateListeners.add(listener);
+    listener(this.state);
     return () => this.stateListeners.delete(listener);
   }
 
