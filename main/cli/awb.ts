@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { VERSION } from '../engine/version';
 import { resolveWorkspace } from '../engine/workspace';
+import { benchCommand } from './commands/bench';
 import { infoCommand } from './commands/info';
 import { serveCommand } from './commands/serve';
 import { type CliContext, type Command, UsageError } from './context';
@@ -13,6 +14,7 @@ import { type CliContext, type Command, UsageError } from './context';
 const commands: Record<string, Command> = {
   info: infoCommand,
   serve: serveCommand,
+  bench: benchCommand,
 };
 
 const GLOBAL_OPTIONS = {

@@ -98,3 +98,21 @@ describe('awb serve refuses unsafe or invalid settings', () => {
     expect(result.stderr).toContain('valid choices');
   });
 });
+
+describe('awb bench', () => {
+  it('measures the matmul rate on the active backend, transposed operands included', () => {
+    const result = awb(['bench', '--json', '--quick']);
+    expect(result.status).toBe(0);
+    const report = JSON.parse(result.stdout);
+    expect(report.backend).toMatch(/^(tensorflow|webgpu|wasm|cpu)$/);
+    expect(report.matmul.map((r: { name: string }) => r.name)).toContain('[256,1024]ᵀ·[256,256] transposeA');
+    for (const row of report.matmul) {
+      expect(row.medianMs).toBeGreaterThan(0);
+      expect(row.gflops).toBeCloseTo(
+        (2 * (row.transposeA ? row.a[1] : row.a[0]) * (row.transposeA ? row.a[0] : row.a[1]) * row.b[1]) /
+          (row.medianMs * 1e6),
+        6,
+      );
+    }
+  });
+});
