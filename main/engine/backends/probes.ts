@@ -74,11 +74,6 @@ export function tensorflowProbe(): BackendProbe {
 
 const SOFTWARE_ADAPTER = /swiftshader|llvmpipe|lavapipe|softpipe|software|basic render/i;
 
-interface DawnModule {
-  create(flags: string[]): GPU;
-  globals: Record<string, unknown>;
-}
-
 function describeAdapter(adapter: GPUAdapter): string {
   const info = adapter.info;
   return [info?.vendor, info?.architecture, info?.device, info?.description].filter(Boolean).join(' ') || 'unnamed';
@@ -106,9 +101,9 @@ export function webgpuProbe(): BackendProbe {
       if (linuxHasVulkanLoader() === false) {
         return { available: false, detail: 'no Vulkan loader (libvulkan.so.1) is installed, so Dawn can reach no GPU' };
       }
-      let dawn: DawnModule;
+      let dawn: typeof import('webgpu');
       try {
-        dawn = (await importOptional('webgpu')) as DawnModule;
+        dawn = await import('webgpu');
       } catch (error) {
         return { available: false, detail: `the webgpu package (Dawn for Node) did not load: ${error}` };
       }
@@ -127,7 +122,7 @@ export function webgpuProbe(): BackendProbe {
       if (!gpu) throw new Error('webgpu was activated before it was probed');
       // tfjs-backend-webgpu asks navigator.gpu for its adapter.
       Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
-      await importOptional('@tensorflow/tfjs-backend-webgpu');
+      await import('@tensorflow/tfjs-backend-webgpu');
       if (!(await tf.setBackend('webgpu'))) throw new Error('tfjs refused to initialise the webgpu backend');
       return undefined;
     },
