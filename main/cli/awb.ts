@@ -7,13 +7,17 @@ import { parseArgs } from 'node:util';
 import { VERSION } from '../engine/version';
 import { resolveWorkspace } from '../engine/workspace';
 import { benchCommand } from './commands/bench';
+import { generateCommand } from './commands/generate';
 import { infoCommand } from './commands/info';
+import { modelsCommand } from './commands/models';
 import { serveCommand } from './commands/serve';
 import { type CliContext, type Command, UsageError } from './context';
 
 const commands: Record<string, Command> = {
   info: infoCommand,
   serve: serveCommand,
+  models: modelsCommand,
+  generate: generateCommand,
   bench: benchCommand,
 };
 

@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { BackendName, Device } from '../../../preload/contract';
+import { registerWasmKernels } from './wasm-kernels';
 
 export interface ProbeResult {
   available: boolean;
@@ -153,6 +154,7 @@ export function wasmProbe(): BackendProbe {
     async activate() {
       const wasm = await import('@tensorflow/tfjs-backend-wasm');
       wasm.setWasmPaths(wasmDistFolder());
+      registerWasmKernels(); // the gradient of gather (embeddings) needs UnsortedSegmentSum
       if (!(await tf.setBackend('wasm'))) throw new Error('tfjs refused to initialise the wasm backend');
       const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
       return `WebAssembly (XNNPACK), ${simd ? 'SIMD' : 'no SIMD'}, 1 thread`;

@@ -21,7 +21,11 @@ export interface GenerationOptions extends SamplingOptions {
 }
 
 /** Yields generated token ids, one at a time, for streaming. */
-export async function* generateTokens(decoder: Decoder, promptIds: number[], options: GenerationOptions): AsyncGenerator<number> {
+export async function* generateTokens(
+  decoder: Decoder,
+  promptIds: number[],
+  options: GenerationOptions,
+): AsyncGenerator<number> {
   if (promptIds.length === 0) throw new Error('generation needs at least one prompt token (e.g. BOS)');
   const random = seededRandom(options.seed ?? 0);
   let logits = await decoder.feed(promptIds);
@@ -33,7 +37,11 @@ export async function* generateTokens(decoder: Decoder, promptIds: number[], opt
   }
 }
 
-export async function generateAll(decoder: Decoder, promptIds: number[], options: GenerationOptions): Promise<number[]> {
+export async function generateAll(
+  decoder: Decoder,
+  promptIds: number[],
+  options: GenerationOptions,
+): Promise<number[]> {
   const ids: number[] = [];
   for await (const id of generateTokens(decoder, promptIds, options)) ids.push(id);
   return ids;

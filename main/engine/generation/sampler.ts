@@ -30,15 +30,19 @@ export function argmax(values: ArrayLike<number>): number {
 /** Candidate ids with their probabilities after temperature, top-k and top-p, most likely first. */
 function candidates(logits: ArrayLike<number>, options: SamplingOptions): Array<[number, number]> {
   const max = logits[argmax(logits)] as number;
-  let ranked = Array.from({ length: logits.length }, (_, id) => [id, Math.exp(((logits[id] as number) - max) / options.temperature)] as [number, number]);
+  let ranked = Array.from(
+    { length: logits.length },
+    (_, id) => [id, Math.exp(((logits[id] as number) - max) / options.temperature)] as [number, number],
+  );
   ranked.sort((a, b) => b[1] - a[1]);
   if (options.topK && options.topK > 0) ranked = ranked.slice(0, options.topK);
   const total = ranked.reduce((sum, [, weight]) => sum + weight, 0);
   ranked = ranked.map(([id, weight]) => [id, weight / total]);
   if (options.topP !== undefined && options.topP < 1) {
     let cumulative = 0;
-    const kept = ranked.findIndex(([, p]) => (cumulative += p) >= (options.topP as number));
-    ranked = ranked.slice(0, kept + 1);
+    let kept = 0;
+    while (kept < ranked.length && cumulative < options.topP) cumulative += (ranked[kept++] as [number, number])[1];
+    ranked = ranked.slice(0, Math.max(kept, 1));
     const keptTotal = ranked.reduce((sum, [, p]) => sum + p, 0);
     ranked = ranked.map(([id, p]) => [id, p / keptTotal]);
   }

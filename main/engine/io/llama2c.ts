@@ -22,13 +22,28 @@ interface Header {
 }
 
 function readHeader(bytes: Uint8Array, file: string): Header {
-  if (bytes.byteLength < HEADER_BYTES) throw new InputError(`truncated: ${bytes.byteLength} bytes, the header alone needs 28`, file);
+  if (bytes.byteLength < HEADER_BYTES)
+    throw new InputError(`truncated: ${bytes.byteLength} bytes, the header alone needs 28`, file);
   const view = new DataView(bytes.buffer, bytes.byteOffset, HEADER_BYTES);
-  const [dim, hiddenDim, layers, heads, kvHeads, signedVocab, seqLen] = Array.from({ length: 7 }, (_, i) => view.getInt32(i * 4, true)) as number[];
-  const header = { dim, hiddenDim, layers, heads, kvHeads, vocab: Math.abs(signedVocab as number), sharedClassifier: (signedVocab as number) > 0, seqLen } as Header;
+  const [dim, hiddenDim, layers, heads, kvHeads, signedVocab, seqLen] = Array.from({ length: 7 }, (_, i) =>
+    view.getInt32(i * 4, true),
+  ) as number[];
+  const header = {
+    dim,
+    hiddenDim,
+    layers,
+    heads,
+    kvHeads,
+    vocab: Math.abs(signedVocab as number),
+    sharedClassifier: (signedVocab as number) > 0,
+    seqLen,
+  } as Header;
   for (const [key, value] of Object.entries(header)) {
     if (typeof value === 'number' && (value <= 0 || value > MAX_REASONABLE)) {
-      throw new InputError(`header field ${key} = ${value} is not a plausible size; is this a llama2.c v0 checkpoint?`, file);
+      throw new InputError(
+        `header field ${key} = ${value} is not a plausible size; is this a llama2.c v0 checkpoint?`,
+        file,
+      );
     }
   }
   return header;
@@ -109,7 +124,10 @@ function layerTensors(raw: Map<string, Float32Array>, h: Header, layer: number):
   return [
     [`${p}.input_layernorm.weight`, slice('attention_norm', [h.dim])],
     [`${p}.self_attn.q_proj.weight`, { shape: wq.shape, data: interleavedToHalves(wq.data, h.heads, headSize, h.dim) }],
-    [`${p}.self_attn.k_proj.weight`, { shape: wk.shape, data: interleavedToHalves(wk.data, h.kvHeads, headSize, h.dim) }],
+    [
+      `${p}.self_attn.k_proj.weight`,
+      { shape: wk.shape, data: interleavedToHalves(wk.data, h.kvHeads, headSize, h.dim) },
+    ],
     [`${p}.self_attn.v_proj.weight`, slice('wv', [kvDim, h.dim])],
     [`${p}.self_attn.o_proj.weight`, slice('wo', [h.dim, h.dim])],
     [`${p}.post_attention_layernorm.weight`, slice('ffn_norm', [h.dim])],
@@ -140,11 +158,16 @@ export function parseLlama2c(bytes: Uint8Array, file: string): { config: ModelCo
     offset += count(shape);
   }
   const tensors = new Map<string, HfTensor>([
-    ['model.embed_tokens.weight', { shape: [header.vocab, header.dim], data: raw.get('tok_embeddings') as Float32Array }],
+    [
+      'model.embed_tokens.weight',
+      { shape: [header.vocab, header.dim], data: raw.get('tok_embeddings') as Float32Array },
+    ],
     ['model.norm.weight', { shape: [header.dim], data: raw.get('norm') as Float32Array }],
   ]);
-  for (let layer = 0; layer < header.layers; layer++) for (const [name, t] of layerTensors(raw, header, layer)) tensors.set(name, t);
-  if (!header.sharedClassifier) tensors.set('lm_head.weight', { shape: [header.vocab, header.dim], data: raw.get('output') as Float32Array });
+  for (let layer = 0; layer < header.layers; layer++)
+    for (const [name, t] of layerTensors(raw, header, layer)) tensors.set(name, t);
+  if (!header.sharedClassifier)
+    tensors.set('lm_head.weight', { shape: [header.vocab, header.dim], data: raw.get('output') as Float32Array });
   return { config: modelConfig, tensors };
 }
 

@@ -47,7 +47,8 @@ export function causalAttention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, 
   const size = q.shape[3] as number;
   const scores = tf.mul(matMulTransposeB(q, repeatKv(k, groups)), 1 / Math.sqrt(size));
   let masked = tf.add(scores, causalMask(q.shape[2] as number, k.shape[2] as number));
-  if (keyMask) masked = tf.add(masked, tf.mul(tf.sub(1, keyMask), -1e9).reshape([keyMask.shape[0], 1, 1, keyMask.shape[1]]));
+  if (keyMask)
+    masked = tf.add(masked, tf.mul(tf.sub(1, keyMask), -1e9).reshape([keyMask.shape[0], 1, 1, keyMask.shape[1]]));
   return matMul(tf.softmax(masked, -1), repeatKv(v, groups)) as tf.Tensor4D;
 }
 

@@ -58,10 +58,19 @@ export function tinyConfig(architecture: Architecture = 'llama', overrides: Part
 
 /** Checks the sizes fit together; throws InputError naming the field. */
 export function validateConfig(config: ModelConfig, file?: string): ModelConfig {
-  const positive: Array<keyof ModelConfig> = ['vocabSize', 'hiddenSize', 'numLayers', 'numHeads', 'numKvHeads', 'intermediateSize', 'maxPositions'];
+  const positive: Array<keyof ModelConfig> = [
+    'vocabSize',
+    'hiddenSize',
+    'numLayers',
+    'numHeads',
+    'numKvHeads',
+    'intermediateSize',
+    'maxPositions',
+  ];
   for (const key of positive) {
     const value = config[key];
-    if (!Number.isInteger(value) || (value as number) <= 0) throw new InputError(`${key} must be a positive integer, got ${value}`, file);
+    if (!Number.isInteger(value) || (value as number) <= 0)
+      throw new InputError(`${key} must be a positive integer, got ${value}`, file);
   }
   if (config.hiddenSize % config.numHeads !== 0) {
     throw new InputError(`hidden size ${config.hiddenSize} is not a multiple of ${config.numHeads} heads`, file);

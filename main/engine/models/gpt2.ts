@@ -1,6 +1,6 @@
 /** GPT-2: LayerNorm, learned positions, GELU, fused q/k/v (HF's Conv1D layout is already [in, out]). */
 import * as tf from '@tensorflow/tfjs';
-import { type LayerCache, causalAttention, extendCache, mergeHeads, splitHeads } from './attention';
+import { causalAttention, extendCache, type LayerCache, mergeHeads, splitHeads } from './attention';
 import type { ModelConfig } from './config';
 import { geluNew, layerNorm, linear, type Params } from './layers';
 import type { ForwardInput, ForwardOutput, ParamShapes } from './types';
@@ -41,7 +41,11 @@ function norm(x: tf.Tensor, params: Params, name: string, eps: number): tf.Tenso
 function attentionBlock(x: tf.Tensor, params: Params, config: ModelConfig, layer: number, input: ForwardInput) {
   const p = `layers.${layer}`;
   const qkv = linear(norm(x, params, `${p}.ln1`, config.normEps), params, `${p}.qkv`, input.lora);
-  const [q, k, v] = tf.split(qkv, 3, 2).map((part) => splitHeads(part, config.numHeads)) as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
+  const [q, k, v] = tf.split(qkv, 3, 2).map((part) => splitHeads(part, config.numHeads)) as [
+    tf.Tensor4D,
+    tf.Tensor4D,
+    tf.Tensor4D,
+  ];
   const cache = extendCache(input.cache?.[layer], k, v);
   const attended = mergeHeads(causalAttention(q, cache.k, cache.v, input.attentionMask));
   return { out: tf.add(x, linear(attended, params, `${p}.attn_out`, input.lora)), cache };

@@ -71,10 +71,7 @@ export function configFromHf(json: unknown, file: string): ModelConfig {
   if (typeof modelType !== 'string') throw new InputError('config.json has no "model_type"', file);
   if (modelType === 'gpt2') return validateConfig(gpt2(fields, file), file);
   if (LLAMA_FAMILY.has(modelType)) return validateConfig(llamaFamily(fields, modelType, file), file);
-  throw new InputError(
-    `unknown model_type "${modelType}"; supported: ${SUPPORTED_MODEL_TYPES.join(', ')}`,
-    file,
-  );
+  throw new InputError(`unknown model_type "${modelType}"; supported: ${SUPPORTED_MODEL_TYPES.join(', ')}`, file);
 }
 
 const ARCHITECTURE_CLASSES: Record<string, string> = {

@@ -79,7 +79,11 @@ export interface HfTensor {
 }
 
 /** HF tensors → the engine's, checking every expected tensor is there with the expected shape. */
-export function fromHfTensors(config: ModelConfig, hf: Map<string, HfTensor>, file: string): Record<string, Float32Array> {
+export function fromHfTensors(
+  config: ModelConfig,
+  hf: Map<string, HfTensor>,
+  file: string,
+): Record<string, Float32Array> {
   const out: Record<string, Float32Array> = {};
   for (const [name, shape] of Object.entries(paramShapes(config))) {
     const rule = hfNameOf(config, name);
@@ -95,11 +99,18 @@ export function fromHfTensors(config: ModelConfig, hf: Map<string, HfTensor>, fi
 }
 
 /** The engine's tensors → HF names and layouts, in the order paramShapes gives. */
-export function toHfTensors(config: ModelConfig, tensors: Record<string, Float32Array>): Array<{ name: string } & HfTensor> {
+export function toHfTensors(
+  config: ModelConfig,
+  tensors: Record<string, Float32Array>,
+): Array<{ name: string } & HfTensor> {
   return Object.entries(paramShapes(config)).map(([name, shape]) => {
     const rule = hfNameOf(config, name);
     const data = tensors[name] as Float32Array;
     if (!rule.transpose) return { name: rule.hf, shape, data };
-    return { name: rule.hf, shape: [shape[1] as number, shape[0] as number], data: transpose2d(data, shape[0] as number, shape[1] as number) };
+    return {
+      name: rule.hf,
+      shape: [shape[1] as number, shape[0] as number],
+      data: transpose2d(data, shape[0] as number, shape[1] as number),
+    };
   });
 }

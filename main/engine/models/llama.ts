@@ -1,7 +1,7 @@
 /** The Llama family (Llama, Mistral, Qwen2, llama2.c): RMSNorm, RoPE, SwiGLU, grouped-query attention. */
 import * as tf from '@tensorflow/tfjs';
-import { type LayerCache, causalAttention, extendCache, mergeHeads, splitHeads } from './attention';
-import { type ModelConfig, headDim } from './config';
+import { causalAttention, extendCache, type LayerCache, mergeHeads, splitHeads } from './attention';
+import { headDim, type ModelConfig } from './config';
 import { applyRope, linear, type Params, rmsNorm, ropeTables } from './layers';
 import type { ForwardInput, ForwardOutput, ParamShapes } from './types';
 
@@ -31,7 +31,14 @@ export function llamaParamShapes(config: ModelConfig): ParamShapes {
   return shapes;
 }
 
-function attentionBlock(x: tf.Tensor, params: Params, config: ModelConfig, layer: number, input: ForwardInput, rope: [tf.Tensor, tf.Tensor]) {
+function attentionBlock(
+  x: tf.Tensor,
+  params: Params,
+  config: ModelConfig,
+  layer: number,
+  input: ForwardInput,
+  rope: [tf.Tensor, tf.Tensor],
+) {
   const p = `layers.${layer}`;
   const h = rmsNorm(x, params[`${p}.input_norm.weight`] as tf.Tensor, config.normEps);
   const q = applyRope(splitHeads(linear(h, params, `${p}.q`, input.lora), config.numHeads), ...rope) as tf.Tensor4D;

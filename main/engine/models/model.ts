@@ -33,7 +33,7 @@ export class CausalLM {
   static random(config: ModelConfig, seed: number): CausalLM {
     const params: Params = {};
     Object.entries(paramShapes(config)).forEach(([name, shape], index) => {
-      params[name] = tf.variable(tf.tidy(() => initialValue(name, shape, seed * 7919 + index)), true, `${name}#${seed}`);
+      params[name] = tf.variable(tf.tidy(() => initialValue(name, shape, seed * 7919 + index)));
     });
     return new CausalLM(config, params);
   }

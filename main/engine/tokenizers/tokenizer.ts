@@ -22,10 +22,20 @@ export interface Tokenizer {
  * character decodes to U+FFFD, so that tail is held back until the next token completes it.
  */
 export class TextStreamer {
-  private readonly ids: number[] = [];
-  private emitted = '';
+  private readonly ids: number[];
+  private emitted: string;
 
-  constructor(private readonly tokenizer: Pick<Tokenizer, 'decode'>) {}
+  /**
+   * `contextIds` (e.g. the prompt) are decoded first but not emitted, so that a token's text is what it adds after
+   * them: after BOS a leading space is dropped, after a word it is kept.
+   */
+  constructor(
+    private readonly tokenizer: Pick<Tokenizer, 'decode'>,
+    contextIds: number[] = [],
+  ) {
+    this.ids = [...contextIds];
+    this.emitted = contextIds.length > 0 ? tokenizer.decode(this.ids) : '';
+  }
 
   push(id: number): string {
     this.ids.push(id);

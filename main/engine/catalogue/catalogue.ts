@@ -1,0 +1,77 @@
+/**
+ * The workspace's catalogue: models, datasets, runs, votes, settings and lineage, in one JSON file that lowdb writes
+ * atomically (temp file + rename), so a crash never leaves it half-written.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { Low } from 'lowdb';
+import { JSONFile } from 'lowdb/node';
+import type { Architecture } from '../models/config';
+
+export interface ModelRecord {
+  name: string;
+  architecture: Architecture;
+  modelType: string;
+  parameters: number;
+  tokenizer: 'llama2c' | 'hf';
+  /** Where it came from: the imported path, or the run that produced it. */
+  source: string;
+  /** The model it was trained from (lineage); absent for imported models. */
+  parent?: string;
+  /** Its folder, relative to the workspace. */
+  folder: string;
+  createdAt: string;
+}
+
+export interface CatalogueData {
+  version: 1;
+  models: ModelRecord[];
+}
+
+export const CATALOGUE_FILE = 'catalogue.json';
+const EMPTY: CatalogueData = { version: 1, models: [] };
+
+export class Catalogue {
+  private constructor(
+    readonly workspace: string,
+    private readonly db: Low<CatalogueData>,
+  ) {}
+
+  /** Opens (and creates, the first time) the workspace's catalogue. */
+  static async open(workspace: string): Promise<Catalogue> {
+    await mkdir(workspace, { recursive: true });
+    // Not lowdb's JSONFilePreset: it silently keeps data in memory when NODE_ENV is "test".
+    const db = new Low<CatalogueData>(new JSONFile(path.join(workspace, CATALOGUE_FILE)), structuredClone(EMPTY));
+    await db.read();
+    return new Catalogue(workspace, db);
+  }
+
+  /** Reads without creating anything: a workspace that does not exist yet has an empty catalogue. */
+  static async peek(workspace: string): Promise<CatalogueData> {
+    if (!existsSync(path.join(workspace, CATALOGUE_FILE))) return structuredClone(EMPTY);
+    return (await Catalogue.open(workspace)).db.data;
+  }
+
+  models(): ModelRecord[] {
+    return this.db.data.models;
+  }
+
+  findModel(name: string): ModelRecord | undefined {
+    return this.db.data.models.find((model) => model.name === name);
+  }
+
+  async addModel(record: ModelRecord): Promise<void> {
+    await this.db.read(); // another process may have written since this one opened it
+    await this.db.update((data) => {
+      data.models.push(record);
+    });
+  }
+
+  async removeModel(name: string): Promise<void> {
+    await this.db.read();
+    await this.db.update((data) => {
+      data.models = data.models.filter((model) => model.name !== name);
+    });
+  }
+}

@@ -1,0 +1,168 @@
+/**
+ * Models in the workspace: import (validated in full before anything is written), load, export. Each model is an HF
+ * folder under models/NAME, with its tokenizer files copied in, so deleting the original loses nothing.
+ */
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { copyFile, cp, mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { Catalogue, type ModelRecord } from '../catalogue/catalogue';
+import { InputError } from '../errors';
+import { readLlama2c } from '../io/llama2c';
+import { readHfTokenizer } from '../tokenizers/hf';
+import { parseLlama2cTokenizer, readLlama2cTokenizer } from '../tokenizers/llama2c';
+import type { Tokenizer } from '../tokenizers/tokenizer';
+import type { ModelConfig } from './config';
+import { readHfModel, writeHfModel } from './hf-folder';
+import { fromHfTensors, type HfTensor, toHfTensors } from './hf-weights';
+import { CausalLM, paramShapes } from './model';
+
+const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+const LLAMA2C_TOKENIZER = 'tokenizer.bin';
+const HF_TOKENIZER_FILES = [
+  'tokenizer.json',
+  'tokenizer_config.json',
+  'special_tokens_map.json',
+  'vocab.json',
+  'merges.txt',
+];
+
+interface Source {
+  config: ModelConfig;
+  engineTensors: Record<string, Float32Array>;
+  tokenizer: Tokenizer;
+  tokenizerKind: ModelRecord['tokenizer'];
+  /** Files to copy into the model folder: [source path, name in the folder]. */
+  tokenizerFiles: Array<[string, string]>;
+}
+
+function checkVocabulary(tokenizer: Tokenizer, config: ModelConfig, file: string): void {
+  if (tokenizer.vocabSize > config.vocabSize) {
+    throw new InputError(
+      `the tokenizer has ${tokenizer.vocabSize} tokens but the model's vocabulary has only ${config.vocabSize}`,
+      file,
+    );
+  }
+}
+
+async function readLlama2cSource(file: string, tokenizerFile: string | undefined): Promise<Source> {
+  if (!tokenizerFile)
+    throw new InputError('a llama2.c checkpoint needs its tokenizer: pass --tokenizer tokenizer.bin', file);
+  const { config, tensors } = await readLlama2c(file);
+  const tokenizer = await readLlama2cTokenizer(tokenizerFile, config.vocabSize);
+  return {
+    config,
+    engineTensors: fromHfTensors(config, tensors, file),
+    tokenizer,
+    tokenizerKind: 'llama2c',
+    tokenizerFiles: [[tokenizerFile, LLAMA2C_TOKENIZER]],
+  };
+}
+
+async function readHfSource(folder: string): Promise<Source> {
+  const { config, tensors } = await readHfModel(folder);
+  const engineTensors = fromHfTensors(config, tensors, folder);
+  const tokenizer = await readHfTokenizer(folder);
+  checkVocabulary(tokenizer, config, path.join(folder, 'tokenizer.json'));
+  const present = HF_TOKENIZER_FILES.filter((name) => existsSync(path.join(folder, name)));
+  return {
+    config,
+    engineTensors,
+    tokenizer,
+    tokenizerKind: 'hf',
+    tokenizerFiles: present.map((name) => [path.join(folder, name), name]),
+  };
+}
+
+/** Reads and validates a model (HF folder or llama2.c .bin) without writing anything. */
+export async function readModelSource(source: string, tokenizerFile?: string): Promise<Source> {
+  const info = await stat(source).catch(() => undefined);
+  if (!info) throw new InputError('no such file or folder', source);
+  return info.isDirectory() ? readHfSource(source) : readLlama2cSource(source, tokenizerFile);
+}
+
+export function defaultModelName(source: string): string {
+  return path
+    .basename(source)
+    .replace(/\.(bin|safetensors)$/i, '')
+    .replace(/[^A-Za-z0-9._-]/g, '-');
+}
+
+/** Writes the model's folder under models/, staged and renamed into place so a crash leaves no half-written model. */
+async function writeModelFolder(workspace: string, name: string, source: Source): Promise<string> {
+  const modelsDir = path.join(workspace, 'models');
+  const staging = path.join(modelsDir, `.staging-${randomUUID()}`);
+  await mkdir(staging, { recursive: true });
+  try {
+    await writeHfModel(staging, source.config, toHfTensors(source.config, source.engineTensors));
+    for (const [from, to] of source.tokenizerFiles) await copyFile(from, path.join(staging, to));
+    await rename(staging, path.join(modelsDir, name));
+  } catch (error) {
+    await rm(staging, { recursive: true, force: true });
+    throw error;
+  }
+  return path.join('models', name);
+}
+
+export async function importModel(
+  workspace: string,
+  source: string,
+  options: { name?: string; tokenizer?: string; parent?: string },
+): Promise<ModelRecord> {
+  const name = options.name ?? defaultModelName(source);
+  if (!NAME_PATTERN.test(name))
+    throw new InputError(`model name "${name}" must be letters, digits, '.', '_' or '-' (at most 64)`);
+  const existing = await Catalogue.peek(workspace);
+  if (existing.models.some((model) => model.name === name))
+    throw new InputError(`a model named "${name}" already exists; pass --name`);
+  const read = await readModelSource(source, options.tokenizer);
+  const catalogue = await Catalogue.open(workspace);
+  const record: ModelRecord = {
+    name,
+    architecture: read.config.architecture,
+    modelType: read.config.modelType,
+    parameters: Object.values(paramShapes(read.config)).reduce(
+      (sum, shape) => sum + shape.reduce((a, b) => a * b, 1),
+      0,
+    ),
+    tokenizer: read.tokenizerKind,
+    source: path.resolve(source),
+    parent: options.parent,
+    folder: await writeModelFolder(workspace, name, read),
+    createdAt: new Date().toISOString(),
+  };
+  await catalogue.addModel(record);
+  return record;
+}
+
+export interface LoadedModel {
+  record: ModelRecord;
+  model: CausalLM;
+  tokenizer: Tokenizer;
+}
+
+export async function findModel(workspace: string, name: string): Promise<ModelRecord> {
+  const record = (await Catalogue.peek(workspace)).models.find((model) => model.name === name);
+  if (!record) throw new InputError(`no model named "${name}" in the workspace (awb models list shows them)`);
+  return record;
+}
+
+export async function loadTokenizer(folder: string, record: ModelRecord, vocabSize: number): Promise<Tokenizer> {
+  if (record.tokenizer === 'hf') return readHfTokenizer(folder);
+  const file = path.join(folder, LLAMA2C_TOKENIZER);
+  return parseLlama2cTokenizer(new Uint8Array(await readFile(file)), file, vocabSize);
+}
+
+export async function loadModel(workspace: string, name: string): Promise<LoadedModel> {
+  const record = await findModel(workspace, name);
+  const folder = path.join(workspace, record.folder);
+  const { config, tensors } = await readHfModel(folder);
+  const model = CausalLM.fromTensors(config, fromHfTensors(config, tensors as Map<string, HfTensor>, folder));
+  return { record, model, tokenizer: await loadTokenizer(folder, record, config.vocabSize) };
+}
+
+/** Copies the model's HF folder to `out` (which must not exist yet, or be empty). */
+export async function exportHfFolder(workspace: string, name: string, out: string): Promise<void> {
+  const record = await findModel(workspace, name);
+  await cp(path.join(workspace, record.folder), out, { recursive: true, errorOnExist: true, force: false });
+}
