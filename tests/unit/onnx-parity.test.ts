@@ -11,12 +11,15 @@ import { OnnxDecoder } from '../../main/engine/onnx/onnx-decoder';
 function maxRelativeError(actual: Float32Array, expected: Float32Array): number {
   let worst = 0;
   const scale = Math.max(...Array.from(expected, Math.abs));
-  for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs((actual[i] as number) - (expected[i] as number)) / scale);
+  for (let i = 0; i < expected.length; i++)
+    worst = Math.max(worst, Math.abs((actual[i] as number) - (expected[i] as number)) / scale);
   return worst;
 }
 
 async function tfjsLogits(model: CausalLM, ids: number[]): Promise<Float32Array> {
-  const logits = tf.tidy(() => model.logits(model.forward({ tokens: tf.tensor2d([ids], [1, ids.length], 'int32') }).hidden));
+  const logits = tf.tidy(() =>
+    model.logits(model.forward({ tokens: tf.tensor2d([ids], [1, ids.length], 'int32') }).hidden),
+  );
   const values = (await logits.data()) as Float32Array;
   logits.dispose();
   return values;
@@ -29,7 +32,10 @@ function wideConfig(architecture: 'llama' | 'gpt2', extra: Partial<ModelConfig> 
 
 const CASES = [
   ['llama (grouped-query)', wideConfig('llama', { numKvHeads: 2 })],
-  ['qwen2 (q/k/v biases, tied)', wideConfig('llama', { modelType: 'qwen2', attentionBias: true, tieWordEmbeddings: true })],
+  [
+    'qwen2 (q/k/v biases, tied)',
+    wideConfig('llama', { modelType: 'qwen2', attentionBias: true, tieWordEmbeddings: true }),
+  ],
   ['gpt2', wideConfig('gpt2')],
 ] as const;
 
@@ -66,10 +72,14 @@ describe.each(CASES)('%s', (_, config) => {
     models.push(model, other);
     const options = { temperature: 0.9, topP: 0.95, seed: 4, maxNewTokens: 20, stopIds: [] };
     const onnx = await OnnxDecoder.create(model, { weightsAsInputs: true });
-    expect(await generateAll(onnx, [1, 3], options)).toEqual(await generateAll(new TfjsDecoder(model), [1, 3], options));
+    expect(await generateAll(onnx, [1, 3], options)).toEqual(
+      await generateAll(new TfjsDecoder(model), [1, 3], options),
+    );
     onnx.setWeights(await other.tensors());
     onnx.reset();
-    expect(await generateAll(onnx, [1, 3], options)).toEqual(await generateAll(new TfjsDecoder(other), [1, 3], options));
+    expect(await generateAll(onnx, [1, 3], options)).toEqual(
+      await generateAll(new TfjsDecoder(other), [1, 3], options),
+    );
     onnx.dispose();
   });
 });

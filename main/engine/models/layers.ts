@@ -4,7 +4,7 @@ import { matMul } from '../ops/matmul';
 
 export type Params = Record<string, tf.Variable>;
 
-/** A low-rank adapter on a linear layer: y += scale · (x·A)·B. */
+/** Low-rank adapters on linear layers (y += scale · (x·A)·B) apply whenever a model has them, unless disabled. */
 export interface LoraOptions {
   /** False computes the base model exactly (the reference model of DPO and PPO). */
   enabled: boolean;
@@ -20,7 +20,7 @@ export function linear(x: tf.Tensor, params: Params, name: string, lora?: LoraOp
   const bias = params[`${name}.bias`];
   if (bias) y = tf.add(y, bias);
   const loraA = params[`${name}.lora_a`];
-  if (loraA && lora?.enabled) {
+  if (loraA && lora?.enabled !== false) {
     const loraB = params[`${name}.lora_b`] as tf.Variable;
     const scale = params[`${name}.lora_scale`] as tf.Variable;
     y = tf.add(y, tf.mul(matMul(matMul(flat, loraA), loraB), scale));

@@ -3,7 +3,7 @@ import * as ort from 'onnxruntime-node';
 import type { Decoder } from '../generation/generate';
 import { headDim, type ModelConfig } from '../models/config';
 import type { CausalLM } from '../models/model';
-import { buildDecoderGraph, WEIGHT_INPUT_PREFIX } from './decoder-graph';
+import { buildDecoderGraph, PAST_INPUT, PRESENT_OUTPUT, WEIGHT_INPUT_PREFIX } from './decoder-graph';
 
 /** Tiny tensors: one thread and no inter-op parallelism beat thread hand-offs on every node. */
 const SESSION_OPTIONS: ort.InferenceSession.SessionOptions = {
@@ -16,7 +16,7 @@ const SESSION_OPTIONS: ort.InferenceSession.SessionOptions = {
 
 export class OnnxDecoder implements Decoder {
   readonly path = 'onnx';
-  private past: Record<string, ort.Tensor> = {};
+  private past: ort.Tensor | undefined;
   private position = 0;
   private weightFeeds: Record<string, ort.Tensor> = {};
 
@@ -53,26 +53,19 @@ export class OnnxDecoder implements Decoder {
     const outputs = await this.session.run({
       input_ids: new ort.Tensor('int64', BigInt64Array.from(ids, BigInt), [1, ids.length]),
       position_ids: new ort.Tensor('int64', BigInt64Array.from(positions), [1, ids.length]),
-      ...this.past,
+      [PAST_INPUT]: this.past as ort.Tensor,
       ...this.weightFeeds,
     });
     this.position += ids.length;
-    for (let layer = 0; layer < this.config.numLayers; layer++) {
-      this.past[`past_key_values.${layer}.key`] = outputs[`present.${layer}.key`] as ort.Tensor;
-      this.past[`past_key_values.${layer}.value`] = outputs[`present.${layer}.value`] as ort.Tensor;
-    }
+    this.past = outputs[PRESENT_OUTPUT] as ort.Tensor;
     const logits = (outputs.logits as ort.Tensor).data as Float32Array;
     return logits.slice(logits.length - this.config.vocabSize);
   }
 
   reset(): void {
-    const empty = new ort.Tensor('float32', new Float32Array(0), [1, this.config.numKvHeads, 0, headDim(this.config)]);
+    const rows = 2 * this.config.numLayers; // batch 1
+    this.past = new ort.Tensor('float32', new Float32Array(0), [rows, this.config.numKvHeads, 0, headDim(this.config)]);
     this.position = 0;
-    this.past = {};
-    for (let layer = 0; layer < this.config.numLayers; layer++) {
-      this.past[`past_key_values.${layer}.key`] = empty;
-      this.past[`past_key_values.${layer}.value`] = empty;
-    }
   }
 
   dispose(): void {
