@@ -100,12 +100,16 @@ describe('awb serve refuses unsafe or invalid settings', () => {
 });
 
 describe('awb bench', () => {
-  it('measures the matmul rate on the active backend, transposed operands included', () => {
+  it('measures matmul, forward and generation rates on the active backend', () => {
     const result = awb(['bench', '--json', '--quick']);
     expect(result.status).toBe(0);
     const report = JSON.parse(result.stdout);
     expect(report.backend).toMatch(/^(tensorflow|webgpu|wasm|cpu)$/);
     expect(report.matmul.map((r: { name: string }) => r.name)).toContain('[256,1024]ᵀ·[256,256] transposeA');
+    expect(report.forward.map((r: { shape: string }) => r.shape)).toEqual(['stories260K', 'gpt2-4x256']);
+    for (const row of report.forward) expect(row.tokensPerSecond).toBeCloseTo((row.batch * row.tokens) / (row.medianMs / 1000), 6);
+    expect(report.generation.map((r: { path: string }) => r.path)).toEqual(['tfjs', 'onnx']);
+    for (const row of report.generation) expect(row.tokensPerSecond).toBeGreaterThan(0);
     for (const row of report.matmul) {
       expect(row.medianMs).toBeGreaterThan(0);
       expect(row.gflops).toBeCloseTo(

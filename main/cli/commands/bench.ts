@@ -1,31 +1,61 @@
-/** `awb bench [--json]`: the benchmark suite on the active backend (SPEC §8). */
+/** `awb bench [--json] [--quick]`: the benchmark suite on the active backend (SPEC §8). */
 import os from 'node:os';
 import { benchMatmul } from '../../engine/bench/matmul';
+import { benchForward, benchGeneration } from '../../engine/bench/models';
 import { Engine } from '../../engine/engine';
 import type { CliContext, Command } from '../context';
 import { table } from '../format';
 
+async function runSuite(quick: boolean) {
+  const budgetMs = quick ? 100 : 1000;
+  return {
+    matmul: await benchMatmul(undefined, budgetMs),
+    forward: await benchForward(budgetMs),
+    generation: await benchGeneration(quick ? 32 : 256, quick ? 1 : 3),
+  };
+}
+
+function print(ctx: CliContext, results: Awaited<ReturnType<typeof runSuite>>): void {
+  const peak = Math.max(...results.matmul.map((r) => r.gflops));
+  const matmulRows = results.matmul.map((r) => [
+    r.name,
+    `${r.medianMs.toFixed(2)} ms`,
+    `${r.gflops.toFixed(1)} GFLOP/s`,
+    `${(r.gflops / peak).toFixed(2)}× best`,
+  ]);
+  for (const line of table([['matmul', 'median', 'rate', 'vs best'], ...matmulRows])) ctx.out(line);
+  ctx.out('');
+  const forwardRows = results.forward.map((r) => [
+    r.shape,
+    `${r.batch}×${r.tokens}`,
+    `${r.medianMs.toFixed(1)} ms`,
+    `${Math.round(r.tokensPerSecond)} tokens/s`,
+  ]);
+  for (const line of table([['forward', 'batch', 'median', 'rate'], ...forwardRows])) ctx.out(line);
+  ctx.out('');
+  const generationRows = results.generation.map((r) => [
+    r.shape,
+    r.path,
+    `${r.tokens}`,
+    `${Math.round(r.tokensPerSecond)} tokens/s`,
+  ]);
+  for (const line of table([['generation', 'path', 'tokens', 'rate (best run)'], ...generationRows])) ctx.out(line);
+}
+
 export const benchCommand: Command = {
-  summary: 'benchmarks on the active backend: matmul peak',
+  summary: 'benchmarks on the active backend: matmul peak, forward and generation tokens/s',
   usage: 'awb bench [--json] [--quick]',
   options: { quick: { type: 'boolean' } },
   async run(ctx: CliContext, values) {
     const engine = await Engine.start({ workspace: ctx.workspace, forcedBackend: ctx.env.AWB_BACKEND });
-    const matmul = await benchMatmul(undefined, values.quick ? 100 : 1000);
+    const results = await runSuite(values.quick === true);
     const machine = { cpu: os.cpus()[0]?.model.trim(), cores: os.cpus().length, node: process.versions.node };
     if (ctx.json) {
-      ctx.out(JSON.stringify({ backend: engine.backend, machine, date: new Date().toISOString(), matmul }));
+      ctx.out(JSON.stringify({ backend: engine.backend, machine, date: new Date().toISOString(), ...results }));
       return 0;
     }
     ctx.out(`backend ${engine.backend} on ${machine.cpu} (${machine.cores} cores), node ${machine.node}`);
-    const peak = Math.max(...matmul.map((r) => r.gflops));
-    const rows = matmul.map((r) => [
-      r.name,
-      `${r.medianMs.toFixed(2)} ms`,
-      `${r.gflops.toFixed(1)} GFLOP/s`,
-      `${(r.gflops / peak).toFixed(2)}× peak`,
-    ]);
-    for (const line of table([['matmul', 'median', 'rate', 'vs best'], ...rows])) ctx.out(line);
+    print(ctx, results);
     return 0;
   },
 };
