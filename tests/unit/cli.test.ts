@@ -107,7 +107,8 @@ describe('awb bench', () => {
     expect(report.backend).toMatch(/^(tensorflow|webgpu|wasm|cpu)$/);
     expect(report.matmul.map((r: { name: string }) => r.name)).toContain('[256,1024]ᵀ·[256,256] transposeA');
     expect(report.forward.map((r: { shape: string }) => r.shape)).toEqual(['stories260K', 'gpt2-4x256']);
-    for (const row of report.forward) expect(row.tokensPerSecond).toBeCloseTo((row.batch * row.tokens) / (row.medianMs / 1000), 6);
+    for (const row of report.forward)
+      expect(row.tokensPerSecond).toBeCloseTo((row.batch * row.tokens) / (row.medianMs / 1000), 6);
     expect(report.generation.map((r: { path: string }) => r.path)).toEqual(['tfjs', 'onnx']);
     for (const row of report.generation) expect(row.tokensPerSecond).toBeGreaterThan(0);
     for (const row of report.matmul) {

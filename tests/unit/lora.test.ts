@@ -23,9 +23,10 @@ async function logits(model: CausalLM, enabled?: boolean): Promise<Float32Array>
 
 /** Gives every B a random value, as training would. */
 function perturbAdapters(model: CausalLM): void {
-  Object.entries(model.params)
-    .filter(([name]) => name.endsWith('.lora_b'))
-    .forEach(([, b], i) => b.assign(tf.randomNormal(b.shape, 0, 0.5, 'float32', 100 + i)));
+  const adapters = Object.entries(model.params).filter(([name]) => name.endsWith('.lora_b'));
+  adapters.forEach(([, b], i) => {
+    b.assign(tf.randomNormal(b.shape, 0, 0.5, 'float32', 100 + i));
+  });
 }
 
 beforeAll(async () => {
