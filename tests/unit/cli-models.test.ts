@@ -36,6 +36,7 @@ describe('stories260K through the CLI', () => {
     ['tfjs', 'wasm'],
     ['tfjs', 'cpu'],
     ['onnx', 'wasm'],
+    ['onnx', 'cpu'],
   ])('greedy generation on the %s path (%s backend) begins with the reference text', (generationPath, backend) => {
     const result = awb(
       [
@@ -165,6 +166,20 @@ describe('bad model files exit 2 with the problem named and write nothing', () =
       /short\.bin: /,
     );
     rejected([STORIES260K], 'needs its tokenizer: pass --tokenizer');
+  });
+
+  it('a safetensors file whose header length overruns the file, or an unknown model_type', async () => {
+    const { writeTinyHfFolder } = await import('../helpers/tiny-models');
+    const { folder } = await writeTinyHfFolder('llama');
+    const weights = path.join(folder, 'model.safetensors');
+    const bytes = readFileSync(weights);
+    bytes.writeBigUInt64LE(BigInt(bytes.length * 2), 0);
+    writeFileSync(weights, bytes);
+    rejected([folder], /model\.safetensors: .*header/i);
+    const other = (await writeTinyHfFolder('gpt2')).folder;
+    const config = JSON.parse(readFileSync(path.join(other, 'config.json'), 'utf8'));
+    writeFileSync(path.join(other, 'config.json'), JSON.stringify({ ...config, model_type: 'bert' }));
+    rejected([other], 'unknown model_type "bert"; supported: llama, mistral, qwen2, gpt2');
   });
 
   it('a file that does not exist', () => {
