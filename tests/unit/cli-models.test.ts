@@ -57,43 +57,15 @@ describe('stories260K through the CLI', () => {
     expect(result.stdout.startsWith(STORIES260K_REFERENCE)).toBe(true);
   });
 
-  it('--json reports text, token count, speed and path', () => {
-    const result = awb([
-      '--workspace',
-      workspace,
-      'generate',
-      'stories260K',
-      '--prompt',
-      'Once upon a time',
-      '--max-new-tokens',
-      '20',
-      '--seed',
-      '7',
-      '--json',
-    ]);
-    const report = JSON.parse(result.stdout);
+  it('--json reports text, token count, speed and path; the same seed gives the same text', () => {
+    const args = ['--workspace', workspace, 'generate', 'stories260K', '--prompt', 'Once upon a time'];
+    const run = () => JSON.parse(awb([...args, '--max-new-tokens', '20', '--seed', '7', '--json']).stdout);
+    const report = run();
     expect(report).toMatchObject({ tokens: expect.any(Number), path: 'tfjs' });
     expect(report.tokens).toBeGreaterThan(0);
     expect(report.tokens).toBeLessThanOrEqual(20);
     expect(report.tokens_per_second).toBeGreaterThan(0);
-    // Same seed, same text.
-    expect(
-      JSON.parse(
-        awb([
-          '--workspace',
-          workspace,
-          'generate',
-          'stories260K',
-          '--prompt',
-          'Once upon a time',
-          '--max-new-tokens',
-          '20',
-          '--seed',
-          '7',
-          '--json',
-        ]).stdout,
-      ).text,
-    ).toBe(report.text);
+    expect(run().text).toBe(report.text);
   });
 
   it('exports an ONNX graph beside the config and tokenizer', () => {
