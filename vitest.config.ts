@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
+    globalSetup: ['tests/helpers/global-setup.ts'],
     // Engine processes, servers and Chromium: give each file its own process and room to start them on 2 cores.
     pool: 'forks',
     maxWorkers: 2,

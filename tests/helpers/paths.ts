@@ -15,6 +15,7 @@ export function requireBuild(): void {
   }
 }
 
+/** A fresh folder inside this test run's temporary root (removed when the run ends). */
 export function tempDir(prefix: string): string {
-  return mkdtempSync(path.join(os.tmpdir(), `awb-${prefix}-`));
+  return mkdtempSync(path.join(process.env.AWB_TEST_TMP ?? os.tmpdir(), `awb-${prefix}-`));
 }
