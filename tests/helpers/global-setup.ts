@@ -1,10 +1,17 @@
-/** One temporary folder per test run, shared by every worker through the environment, removed at the end. */
+/** One temporary folder per test run, handed to every test file with `inject`, removed at the end. */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { TestProject } from 'vitest/node';
 
-export default function setup(): () => void {
+declare module 'vitest' {
+  export interface ProvidedContext {
+    tempRoot: string;
+  }
+}
+
+export default function setup(project: TestProject): () => void {
   const root = mkdtempSync(path.join(os.tmpdir(), 'awb-tests-'));
-  process.env.AWB_TEST_TMP = root;
+  project.provide('tempRoot', root);
   return () => rmSync(root, { recursive: true, force: true });
 }

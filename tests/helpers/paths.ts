@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { inject } from 'vitest';
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
 export const BUILD_DIR = path.join(ROOT, 'out', 'main');
@@ -17,5 +18,5 @@ export function requireBuild(): void {
 
 /** A fresh folder inside this test run's temporary root (removed when the run ends). */
 export function tempDir(prefix: string): string {
-  return mkdtempSync(path.join(process.env.AWB_TEST_TMP ?? os.tmpdir(), `awb-${prefix}-`));
+  return mkdtempSync(path.join(inject('tempRoot') ?? os.tmpdir(), `awb-${prefix}-`));
 }
