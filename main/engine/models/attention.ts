@@ -20,14 +20,14 @@ export function mergeHeads(x: tf.Tensor): tf.Tensor3D {
   return x.transpose([0, 2, 1, 3]).reshape([batch, length, heads * size]);
 }
 
-/** Each key/value head serves numHeads / kvHeads consecutive query heads (as HF's repeat_kv). */
+/**
+ * Each key/value head serves numHeads / kvHeads consecutive query heads (as HF's repeat_kv). A gather along the heads
+ * rather than a rank-5 tile: tfjs has no gradient for the latter.
+ */
 function repeatKv(x: tf.Tensor4D, groups: number): tf.Tensor4D {
   if (groups === 1) return x;
-  const [batch, kvHeads, length, size] = x.shape;
-  return x
-    .expandDims(2)
-    .tile([1, 1, groups, 1, 1])
-    .reshape([batch, kvHeads * groups, length, size]) as tf.Tensor4D;
+  const heads = Array.from({ length: x.shape[1] * groups }, (_, h) => Math.floor(h / groups));
+  return tf.gather(x, tf.tensor1d(heads, 'int32'), 1);
 }
 
 /** 0 where query t (at absolute position past + t) may see key s, a large negative number where it may not. */
