@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { copyFile, cp, mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, cp, mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Catalogue, type ModelRecord } from '../catalogue/catalogue';
 import { InputError } from '../errors';
@@ -15,6 +15,7 @@ import type { Tokenizer } from '../tokenizers/tokenizer';
 import type { ModelConfig } from './config';
 import { readHfModel, writeHfModel } from './hf-folder';
 import { fromHfTensors, type HfTensor, toHfTensors } from './hf-weights';
+import { hasLora, mergeLora } from './lora';
 import { CausalLM, paramShapes } from './model';
 
 const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -89,7 +90,7 @@ export function defaultModelName(source: string): string {
 }
 
 /** Writes the model's folder under models/, staged and renamed into place so a crash leaves no half-written model. */
-async function writeModelFolder(workspace: string, name: string, source: Source): Promise<string> {
+async function writeModelFolder(workspace: string, name: string, source: Omit<Source, 'tokenizer'>): Promise<string> {
   const modelsDir = path.join(workspace, 'models');
   const staging = path.join(modelsDir, `.staging-${randomUUID()}`);
   await mkdir(staging, { recursive: true });
@@ -104,18 +105,20 @@ async function writeModelFolder(workspace: string, name: string, source: Source)
   return path.join('models', name);
 }
 
-export async function importModel(
-  workspace: string,
-  source: string,
-  options: { name?: string; tokenizer?: string; parent?: string },
-): Promise<ModelRecord> {
-  const name = options.name ?? defaultModelName(source);
+function checkName(name: string, existing: ModelRecord[]): void {
   if (!NAME_PATTERN.test(name))
     throw new InputError(`model name "${name}" must be letters, digits, '.', '_' or '-' (at most 64)`);
-  const existing = await Catalogue.peek(workspace);
-  if (existing.models.some((model) => model.name === name))
+  if (existing.some((model) => model.name === name))
     throw new InputError(`a model named "${name}" already exists; pass --name`);
-  const read = await readModelSource(source, options.tokenizer);
+}
+
+/** Writes the model's folder and records it in the catalogue. */
+async function addModel(
+  workspace: string,
+  name: string,
+  read: Source,
+  provenance: { source: string; parent?: string },
+): Promise<ModelRecord> {
   const catalogue = await Catalogue.open(workspace);
   const record: ModelRecord = {
     name,
@@ -126,13 +129,51 @@ export async function importModel(
       0,
     ),
     tokenizer: read.tokenizerKind,
-    source: path.resolve(source),
-    parent: options.parent,
+    source: provenance.source,
+    parent: provenance.parent,
     folder: await writeModelFolder(workspace, name, read),
     createdAt: new Date().toISOString(),
   };
   await catalogue.addModel(record);
   return record;
+}
+
+export async function importModel(
+  workspace: string,
+  source: string,
+  options: { name?: string; tokenizer?: string },
+): Promise<ModelRecord> {
+  const name = options.name ?? defaultModelName(source);
+  checkName(name, (await Catalogue.peek(workspace)).models);
+  const read = await readModelSource(source, options.tokenizer);
+  return addModel(workspace, name, read, { source: path.resolve(source) });
+}
+
+/**
+ * Saves a trained model (LoRA merged, heads left out) as a new workspace model whose parent is `base`, with the base's
+ * tokenizer files: the lineage base → SFT → DPO.
+ */
+export async function saveTrainedModel(
+  workspace: string,
+  name: string,
+  model: CausalLM,
+  base: ModelRecord,
+  source: string,
+): Promise<ModelRecord> {
+  checkName(name, (await Catalogue.peek(workspace)).models);
+  const baseFolder = path.join(workspace, base.folder);
+  const tokenizerFiles = (await readdir(baseFolder))
+    .filter((file) => file === LLAMA2C_TOKENIZER || HF_TOKENIZER_FILES.includes(file))
+    .map((file): [string, string] => [path.join(baseFolder, file), file]);
+  const tensors = await model.tensors();
+  const read: Source = {
+    config: model.config,
+    engineTensors: tensors,
+    tokenizer: undefined as never,
+    tokenizerKind: base.tokenizer,
+    tokenizerFiles,
+  };
+  return addModel(workspace, name, read, { source, parent: base.name });
 }
 
 export interface LoadedModel {

@@ -1,0 +1,32 @@
+/** What a training method gives the run loop: the parameters to train and the loss of a batch of examples. */
+
+import type { Params } from '../models/layers';
+import type { CausalLM } from '../models/model';
+import type { TrainingArgs } from '../runs/training-args';
+import type { Tokenizer } from '../tokenizers/tokenizer';
+import type { LossOutput } from '../training/trainer';
+
+export interface MethodContext {
+  model: CausalLM;
+  tokenizer: Tokenizer;
+  /** The dataset's normalized rows. */
+  rows: unknown[];
+  args: TrainingArgs;
+  /** The method's own settings (e.g. DPO's beta), TRL's names. */
+  options: Record<string, unknown>;
+  seed: number;
+}
+
+export interface PreparedMethod {
+  /** What the optimizer updates (adapters only with LoRA; a head too for the reward model). */
+  trainable: Params;
+  /** Number of training examples. */
+  size: number;
+  /** The loss and metrics of the examples at these indices (runs inside the trainer's gradient tape). */
+  loss(indices: number[]): LossOutput;
+  /** Held-out metrics, when the method has them (e.g. the reward model's eval accuracy). */
+  evaluate?(): Promise<Record<string, number>>;
+  dispose(): void;
+}
+
+export type PrepareMethod = (context: MethodContext) => Promise<PreparedMethod>;
