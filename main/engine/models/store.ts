@@ -116,7 +116,7 @@ function checkName(name: string, existing: ModelRecord[]): void {
 async function addModel(
   workspace: string,
   name: string,
-  read: Source,
+  read: Omit<Source, 'tokenizer'>,
   provenance: { source: string; parent?: string },
 ): Promise<ModelRecord> {
   const catalogue = await Catalogue.open(workspace);
@@ -165,11 +165,10 @@ export async function saveTrainedModel(
   const tokenizerFiles = (await readdir(baseFolder))
     .filter((file) => file === LLAMA2C_TOKENIZER || HF_TOKENIZER_FILES.includes(file))
     .map((file): [string, string] => [path.join(baseFolder, file), file]);
-  const tensors = await model.tensors();
-  const read: Source = {
+  if (hasLora(model)) mergeLora(model);
+  const read = {
     config: model.config,
-    engineTensors: tensors,
-    tokenizer: undefined as never,
+    engineTensors: await model.tensors(),
     tokenizerKind: base.tokenizer,
     tokenizerFiles,
   };
