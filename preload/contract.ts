@@ -75,6 +75,31 @@ export const EngineStatusSchema = z.object({
 });
 export type EngineStatus = z.infer<typeof EngineStatusSchema>;
 
+export const RUN_STATUSES = ['queued', 'running', 'completed', 'failed', 'stopped', 'interrupted'] as const;
+
+/** A training step's metrics (TRL's names: loss, rewards/margins, …), streamed while a run trains. */
+export const RunProgressSchema = z.object({
+  runId: z.string(),
+  stage: z.string(),
+  method: z.string(),
+  step: z.number().int().nonnegative(),
+  maxSteps: z.number().int().positive(),
+  metrics: z.record(z.string(), z.number()),
+  tokensPerSecond: z.number().nonnegative().optional(),
+  /** Seconds left at the current pace. */
+  etaSeconds: z.number().nonnegative().optional(),
+});
+export type RunProgress = z.infer<typeof RunProgressSchema>;
+
+export const RunStatusSchema = z.object({
+  runId: z.string(),
+  status: z.enum(RUN_STATUSES),
+  stage: z.string().optional(),
+  /** Why it failed or stopped, in words (e.g. "step 12: the loss is not finite"). */
+  message: z.string().optional(),
+});
+export type RunStatus = z.infer<typeof RunStatusSchema>;
+
 // ---------------------------------------------------------------------------------------------------------------------
 // Verbs and events
 
@@ -91,6 +116,8 @@ export const verbs = {
 /** Every event the engine side pushes to the UI. */
 export const events = {
   'engine.status': EngineStatusSchema,
+  'run.progress': RunProgressSchema,
+  'run.status': RunStatusSchema,
 } as const;
 
 export type VerbName = keyof typeof verbs;

@@ -9,6 +9,8 @@ import {
   type EngineStatus,
   type EventName,
   type EventPayload,
+  isEventName,
+  parseEvent,
   parseRequest,
   parseResponse,
   type VerbName,
@@ -141,6 +143,8 @@ export class EngineHost {
     if (message.kind === 'state') {
       this.setStatus({ state: message.state, backend: message.backend, message: undefined });
       if (message.state === 'ready') for (const waiter of this.waitingForReady.splice(0)) waiter.resolve();
+    } else if (message.kind === 'event') {
+      this.forwardEvent(message.event, message.payload);
     } else if (message.kind === 'fatal') {
       this.fatalMessage = message.message;
     } else if (message.kind === 'response') {
@@ -149,6 +153,16 @@ export class EngineHost {
       this.pending.delete(message.id);
       if (message.ok) pending.resolve(message.result);
       else pending.reject(new ContractError(message.error.code, message.error.message));
+    }
+  }
+
+  /** Engine events pass on only when the contract knows them and their payload is valid. */
+  private forwardEvent(event: string, payload: unknown): void {
+    if (!isEventName(event) || event === 'engine.status') return;
+    try {
+      this.emit(event, parseEvent(event, payload));
+    } catch {
+      // A malformed event is dropped here rather than passed to every window.
     }
   }
 

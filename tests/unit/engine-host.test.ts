@@ -154,3 +154,23 @@ describe('engine host with the real engine process', () => {
     expect(states.filter((s) => s.state === 'restarting')).toHaveLength(0);
   });
 });
+
+describe('engine events', () => {
+  it('forwards valid run events from the engine and drops malformed or unknown ones', async () => {
+    const host = new EngineHost(() => new FakeEngineProcess());
+    const seen: Array<[string, unknown]> = [];
+    host.subscribe((event, payload) => {
+      if (event !== 'engine.status') seen.push([event, payload]);
+    });
+    host.start();
+    const engine = FakeEngineProcess.spawned.at(-1) as FakeEngineProcess;
+    const progress = { runId: 'r1', stage: 'sft', method: 'sft', step: 3, maxSteps: 10, metrics: { loss: 1.5 } };
+    engine.say({ kind: 'event', event: 'run.progress', payload: progress });
+    engine.say({ kind: 'event', event: 'run.progress', payload: { ...progress, step: -1 } });
+    engine.say({ kind: 'event', event: 'run.exploded', payload: {} });
+    engine.say({ kind: 'event', event: 'engine.status', payload: { state: 'crashed', restarts: 0, at: 1 } });
+    expect(seen).toEqual([['run.progress', progress]]);
+    host.stop();
+    FakeEngineProcess.spawned = [];
+  });
+});
