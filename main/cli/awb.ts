@@ -7,9 +7,11 @@ import { parseArgs } from 'node:util';
 import { VERSION } from '../engine/version';
 import { resolveWorkspace } from '../engine/workspace';
 import { benchCommand } from './commands/bench';
+import { datasetsCommand } from './commands/datasets';
 import { generateCommand } from './commands/generate';
 import { infoCommand } from './commands/info';
 import { modelsCommand } from './commands/models';
+import { runCommand, runsCommand } from './commands/runs';
 import { serveCommand } from './commands/serve';
 import { type CliContext, type Command, UsageError } from './context';
 
@@ -17,7 +19,10 @@ const commands: Record<string, Command> = {
   info: infoCommand,
   serve: serveCommand,
   models: modelsCommand,
+  datasets: datasetsCommand,
   generate: generateCommand,
+  run: runCommand,
+  runs: runsCommand,
   bench: benchCommand,
 };
 

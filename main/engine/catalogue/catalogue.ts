@@ -7,6 +7,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
+import type { DatasetFormat, DatasetKind } from '../datasets/types';
 import type { Architecture } from '../models/config';
 
 export interface ModelRecord {
@@ -24,13 +25,37 @@ export interface ModelRecord {
   createdAt: string;
 }
 
+export interface DatasetRecord {
+  name: string;
+  /** TRL's dataset type and format of the stored rows. */
+  kind: DatasetKind;
+  format: DatasetFormat;
+  /** The layout the file was in: TRL's columns ("trl") or one import converted (hh-rlhf, alpaca, sharegpt, …). */
+  layout: string;
+  /** The imported file (absolute path), its format and whether it was gzipped. */
+  source: string;
+  fileFormat: string;
+  gzip: boolean;
+  /** Rows in the file, rows stored, and of those stored, how many are longer than maxLength (to be truncated). */
+  rows: number;
+  accepted: number;
+  truncated: number;
+  /** The limit the rows were checked against, and the model whose tokenizer counted them. */
+  maxLength?: number;
+  tokenizerModel?: string;
+  /** Its folder, relative to the workspace: rows.jsonl (the rows in TRL's columns) and report.json. */
+  folder: string;
+  createdAt: string;
+}
+
 export interface CatalogueData {
   version: 1;
   models: ModelRecord[];
+  datasets: DatasetRecord[];
 }
 
 export const CATALOGUE_FILE = 'catalogue.json';
-const EMPTY: CatalogueData = { version: 1, models: [] };
+const EMPTY: CatalogueData = { version: 1, models: [], datasets: [] };
 
 export class Catalogue {
   private constructor(
@@ -43,8 +68,14 @@ export class Catalogue {
     await mkdir(workspace, { recursive: true });
     // Not lowdb's JSONFilePreset: it silently keeps data in memory when NODE_ENV is "test".
     const db = new Low<CatalogueData>(new JSONFile(path.join(workspace, CATALOGUE_FILE)), structuredClone(EMPTY));
-    await db.read();
+    await Catalogue.read(db);
     return new Catalogue(workspace, db);
+  }
+
+  /** Reads the file, filling in the lists that catalogues written by older versions lack. */
+  private static async read(db: Low<CatalogueData>): Promise<void> {
+    await db.read();
+    db.data = { ...structuredClone(EMPTY), ...db.data };
   }
 
   /** Reads without creating anything: a workspace that does not exist yet has an empty catalogue. */
@@ -62,16 +93,31 @@ export class Catalogue {
   }
 
   async addModel(record: ModelRecord): Promise<void> {
-    await this.db.read(); // another process may have written since this one opened it
+    await Catalogue.read(this.db); // another process may have written since this one opened it
     await this.db.update((data) => {
       data.models.push(record);
     });
   }
 
   async removeModel(name: string): Promise<void> {
-    await this.db.read();
+    await Catalogue.read(this.db);
     await this.db.update((data) => {
       data.models = data.models.filter((model) => model.name !== name);
+    });
+  }
+
+  datasets(): DatasetRecord[] {
+    return this.db.data.datasets;
+  }
+
+  findDataset(name: string): DatasetRecord | undefined {
+    return this.db.data.datasets.find((dataset) => dataset.name === name);
+  }
+
+  async addDataset(record: DatasetRecord): Promise<void> {
+    await Catalogue.read(this.db); // another process may have written since this one opened it
+    await this.db.update((data) => {
+      data.datasets.push(record);
     });
   }
 }

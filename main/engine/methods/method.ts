@@ -11,6 +11,8 @@ export interface MethodContext {
   tokenizer: Tokenizer;
   /** The dataset's normalized rows. */
   rows: unknown[];
+  /** Held-out rows (the stage's eval_dataset), when it has one. */
+  evalRows?: unknown[];
   args: TrainingArgs;
   /** The method's own settings (e.g. DPO's beta), TRL's names. */
   options: Record<string, unknown>;

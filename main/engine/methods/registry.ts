@@ -1,0 +1,19 @@
+/** The training methods a recipe stage can name, each with its own settings (TRL's names) and its step. */
+import type { z } from 'zod';
+import { z as zod } from 'zod';
+import { DpoOptionsSchema, prepareDpo } from './dpo';
+import type { PrepareMethod } from './method';
+import { prepareReward, RewardOptionsSchema } from './reward';
+import { prepareSft } from './sft';
+
+export interface MethodSpec {
+  /** The method's own keys in a stage's config; every other key is a training argument. */
+  options: z.ZodObject;
+  prepare: PrepareMethod;
+}
+
+export const TRAINING_METHODS: Record<string, MethodSpec> = {
+  sft: { options: zod.object({}), prepare: prepareSft },
+  reward: { options: RewardOptionsSchema, prepare: prepareReward },
+  dpo: { options: DpoOptionsSchema, prepare: prepareDpo },
+};

@@ -1,0 +1,172 @@
+/**
+ * Runs a recipe's stages in order: each loads its base model (the recipe's base, the previous stage's output, or an
+ * "@stage"), trains with its method, saves its output as a new workspace model (lineage base → SFT → DPO …), and
+ * records progress in the catalogue, so a killed run can be resumed from its last checkpoint.
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { RunProgress, RunStatus } from '../../../preload/contract';
+import { loadDataset } from '../datasets/store';
+import { InputError } from '../errors';
+import { TRAINING_METHODS } from '../methods/registry';
+import { loadModel, saveTrainedModel } from '../models/store';
+import { MetricsLog } from './metrics-log';
+import { parseRecipe, type Recipe, type Stage } from './recipe';
+import { type RunRecord, RunStore } from './run-store';
+import { trainStage } from './train-stage';
+import { parseTrainingArgs } from './training-args';
+
+export interface RunEvents {
+  progress?(progress: RunProgress): void;
+  status?(status: RunStatus): void;
+}
+
+export const runFolder = (workspace: string, id: string) => path.join(workspace, 'runs', id);
+
+/** Splits a stage's config into the method's own options and the training arguments. */
+function splitConfig(stage: Stage) {
+  const spec = TRAINING_METHODS[stage.method];
+  if (!spec) throw new InputError(`stage ${stage.name}: the ${stage.method} method is not available in this build`);
+  const { eval_dataset: evalDataset, ...rest } = stage.config as Record<string, unknown>;
+  const ownKeys = Object.keys(spec.options.shape);
+  const options = Object.fromEntries(Object.entries(rest).filter(([key]) => ownKeys.includes(key)));
+  const args = parseTrainingArgs(
+    Object.fromEntries(Object.entries(rest).filter(([key]) => !ownKeys.includes(key))),
+    `stages.${stage.name}.config`,
+  );
+  return {
+    spec,
+    options: spec.options.parse(options) as Record<string, unknown>,
+    args,
+    evalDataset: evalDataset as string | undefined,
+  };
+}
+
+/** The model a stage starts from. */
+function baseOf(stage: Stage, index: number, recipe: Recipe, record: RunRecord): string {
+  const named = stage.base ?? (index === 0 ? recipe.base : `@${(recipe.stages[index - 1] as Stage).name}`);
+  if (!named.startsWith('@')) return named;
+  const output = record.stages.find((s) => s.name === named.slice(1))?.output;
+  if (!output) throw new Error(`stage ${stage.name} needs the output of ${named}, which has not finished`);
+  return output;
+}
+
+async function runStage(
+  workspace: string,
+  store: RunStore,
+  record: RunRecord,
+  index: number,
+  events: RunEvents,
+  resume: boolean,
+) {
+  const recipe = record.recipe as Recipe & { stages: Stage[] };
+  const stage = recipe.stages[index] as Stage;
+  const { spec, options, args, evalDataset } = splitConfig(stage);
+  const { model, tokenizer, record: base } = await loadModel(workspace, baseOf(stage, index, recipe, record));
+  const rows = (await loadDataset(workspace, stage.dataset)).rows;
+  const evalRows = evalDataset ? (await loadDataset(workspace, evalDataset)).rows : undefined;
+  const seed = recipe.seed * 1000 + index;
+  const prepared = await spec.prepare({ model, tokenizer, rows, evalRows, args, options, seed });
+  await store.updateStage(record.id, stage.name, { status: 'running', base: base.name, maxSteps: args.max_steps });
+  const started = performance.now();
+  await trainStage({
+    stage: stage.name,
+    model,
+    prepared,
+    args,
+    seed,
+    resume,
+    checkpointDir: path.join(runFolder(workspace, record.id), stage.name),
+    log: new MetricsLog(path.join(runFolder(workspace, record.id), 'metrics.jsonl')),
+    onStep: ({ step, maxSteps, result }) => {
+      const etaSeconds = ((performance.now() - started) / 1000 / step) * (maxSteps - step);
+      events.progress?.({
+        runId: record.id,
+        stage: stage.name,
+        method: stage.method,
+        step,
+        maxSteps,
+        etaSeconds,
+        metrics: {
+          loss: result.loss,
+          grad_norm: result.gradNorm,
+          learning_rate: result.learningRate,
+          ...result.metrics,
+        },
+      });
+    },
+  });
+  const evaluation = (await prepared.evaluate?.()) ?? {};
+  const output = await saveTrainedModel(
+    workspace,
+    `${recipe.name}-${stage.name}`,
+    model,
+    base,
+    `run:${record.id}/${stage.name}`,
+  );
+  prepared.dispose();
+  model.dispose();
+  await store.updateStage(record.id, stage.name, {
+    status: 'completed',
+    step: args.max_steps,
+    output: output.name,
+    evaluation,
+  });
+}
+
+async function execute(workspace: string, id: string, events: RunEvents, resume: boolean): Promise<RunRecord> {
+  const store = await RunStore.open(workspace);
+  let record = store.get(id);
+  await store.update(id, { status: 'running', pid: process.pid, message: undefined });
+  events.status?.({ runId: id, status: 'running' });
+  try {
+    for (let index = 0; index < record.stages.length; index++) {
+      if (record.stages[index]?.status === 'completed') continue;
+      await runStage(workspace, store, record, index, events, resume);
+      record = store.get(id);
+    }
+    await store.update(id, { status: 'completed' });
+    events.status?.({ runId: id, status: 'completed' });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    await store.update(id, { status: 'failed', message });
+    events.status?.({ runId: id, status: 'failed', message });
+    throw error;
+  }
+  return store.get(id);
+}
+
+/** Validates the recipe, creates the run and trains it to the end. */
+export async function startRun(
+  workspace: string,
+  recipeJson: unknown,
+  file: string,
+  events: RunEvents = {},
+): Promise<RunRecord> {
+  const recipe = parseRecipe(recipeJson, file);
+  recipe.stages.forEach(splitConfig); // every stage's settings are checked before anything trains
+  const store = await RunStore.open(workspace);
+  const record = await store.create(recipe);
+  await mkdir(runFolder(workspace, record.id), { recursive: true });
+  await writeFile(
+    path.join(runFolder(workspace, record.id), 'recipe.json'),
+    `${JSON.stringify(recipeJson, null, 2)}\n`,
+  );
+  return execute(workspace, record.id, events, false);
+}
+
+/** Continues an interrupted or failed run from its last checkpoint. */
+export async function resumeRun(workspace: string, id: string, events: RunEvents = {}): Promise<RunRecord> {
+  const store = await RunStore.open(workspace);
+  const record = store.get(id);
+  if (record.status === 'completed') throw new InputError(`run ${id} has already completed`);
+  return execute(workspace, id, events, true);
+}
+
+export async function readRecipeFile(file: string): Promise<unknown> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    throw new InputError(`cannot read the recipe: ${(error as Error).message}`, file);
+  }
+}
