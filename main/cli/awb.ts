@@ -8,6 +8,7 @@ import { VERSION } from '../engine/version';
 import { resolveWorkspace } from '../engine/workspace';
 import { benchCommand } from './commands/bench';
 import { datasetsCommand } from './commands/datasets';
+import { demoCommand } from './commands/demo';
 import { generateCommand } from './commands/generate';
 import { infoCommand } from './commands/info';
 import { modelsCommand } from './commands/models';
@@ -24,6 +25,7 @@ const commands: Record<string, Command> = {
   run: runCommand,
   runs: runsCommand,
   bench: benchCommand,
+  demo: demoCommand,
 };
 
 const GLOBAL_OPTIONS = {

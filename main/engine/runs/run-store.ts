@@ -3,7 +3,7 @@
  * progress updates never rewrite the catalogue and a crash leaves the previous record whole. A run marked running
  * whose process is gone was interrupted: it can be resumed.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { RunStatus } from '../../../preload/contract';
@@ -37,13 +37,18 @@ export interface RunRecord {
 
 const RECORD_FILE = 'run.json';
 
+/** Whether a process runs: it exists and, on Linux, is not a zombie (killed, its parent not yet told). */
 function alive(pid: number | undefined): boolean {
   if (pid === undefined) return false;
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
+  }
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] !== 'Z';
+  } catch {
+    return true; // no /proc here: the signal check has to do
   }
 }
 
