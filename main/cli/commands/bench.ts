@@ -2,6 +2,7 @@
 import os from 'node:os';
 import { benchMatmul } from '../../engine/bench/matmul';
 import { benchForward, benchGeneration } from '../../engine/bench/models';
+import { benchTraining } from '../../engine/bench/training';
 import { Engine } from '../../engine/engine';
 import type { CliContext, Command } from '../context';
 import { table } from '../format';
@@ -12,6 +13,7 @@ async function runSuite(quick: boolean) {
     matmul: await benchMatmul(undefined, budgetMs),
     forward: await benchForward(budgetMs),
     generation: await benchGeneration(quick ? 32 : 256, quick ? 1 : 3),
+    training: await benchTraining(quick ? 100 : 2000),
   };
 }
 
@@ -40,10 +42,30 @@ function print(ctx: CliContext, results: Awaited<ReturnType<typeof runSuite>>): 
     `${Math.round(r.tokensPerSecond)} tokens/s`,
   ]);
   for (const line of table([['generation', 'path', 'tokens', 'rate (best run)'], ...generationRows])) ctx.out(line);
+  ctx.out('');
+  const sftTime = (shape: string) =>
+    results.training.find((r) => r.shape === shape && r.method === 'sft') as { medianMs: number; sequences: number };
+  const trainingRows = results.training.map((r) => {
+    const sft = sftTime(r.shape);
+    const perSequence = r.medianMs / (r.method === 'sft' ? r.sequences : r.sequences / 2);
+    return [
+      r.shape,
+      r.method,
+      `${r.medianMs.toFixed(0)} ms`,
+      `${Math.round(r.tokensPerSecond)} tokens/s`,
+      `${r.gflops.toFixed(2)} GFLOP/s (${((r.gflops / peak) * 100).toFixed(0)}% of peak)`,
+      `${(perSequence / (sft.medianMs / sft.sequences)).toFixed(2)}×`,
+    ];
+  });
+  for (const line of table([
+    ['training', 'method', 'step', 'rate', 'achieved', 'per pair/seq vs SFT'],
+    ...trainingRows,
+  ]))
+    ctx.out(line);
 }
 
 export const benchCommand: Command = {
-  summary: 'benchmarks on the active backend: matmul peak, forward and generation tokens/s',
+  summary: 'benchmarks on the active backend: matmul peak, forward, generation and training tokens/s',
   usage: 'awb bench [--json] [--quick]',
   options: { quick: { type: 'boolean' } },
   async run(ctx: CliContext, values) {
