@@ -12,7 +12,20 @@
  * - hinge (SLiC, Zhao et al. 2023): relu(1 − z), with 1/β acting as the margin on h.
  */
 import * as tf from '@tensorflow/tfjs';
-import { assertSameShape, type LogProbReduction, logSigmoid, type MetricInfo } from './logprobs';
+import { z } from 'zod';
+import { tokenizePreference } from '../datasets/tokenize';
+import type { PreferenceRow } from '../datasets/types';
+import type { CausalLM } from '../models/model';
+import { namedMetrics, padBatch, padIdOf, type Sequence, trainableParams } from './batching';
+import {
+  assertSameShape,
+  type LogProbReduction,
+  logSigmoid,
+  type MetricInfo,
+  nextTokenBatch,
+  sequenceLogProbs,
+} from './logprobs';
+import type { MethodContext, PreparedMethod } from './method';
 
 export type DpoLossType = 'sigmoid' | 'ipo' | 'hinge';
 
@@ -156,16 +169,6 @@ function ipoPairLosses(z: tf.Tensor1D, { beta }: DpoConfig): tf.Tensor1D {
 function hingePairLosses(z: tf.Tensor1D): tf.Tensor1D {
   return tf.relu(tf.sub<tf.Tensor1D>(1, z));
 }
-
-// --- the DPO stage ------------------------------------------------------------------------------------------------
-
-import { z } from 'zod';
-import { tokenizePreference } from '../datasets/tokenize';
-import type { PreferenceRow } from '../datasets/types';
-import type { CausalLM } from '../models/model';
-import { namedMetrics, padBatch, padIdOf, type Sequence, trainableParams } from './batching';
-import { nextTokenBatch, sequenceLogProbs } from './logprobs';
-import type { MethodContext, PreparedMethod } from './method';
 
 /** DPO's own settings in a recipe stage, TRL's names and defaults. */
 export const DpoOptionsSchema = z.object({

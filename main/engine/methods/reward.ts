@@ -3,7 +3,15 @@
  * come from the `score` head on the last real token, models/heads.ts), with TRL's optional reward centering.
  */
 import * as tf from '@tensorflow/tfjs';
+import { z } from 'zod';
+import { tokenizePreference } from '../datasets/tokenize';
+import type { PreferenceRow } from '../datasets/types';
+import { addScalarHead, scoreLastToken } from '../models/heads';
+import type { CausalLM } from '../models/model';
+import type { Tokenizer } from '../tokenizers/tokenizer';
+import { namedMetrics, padBatch, padIdOf, type Sequence, trainableParams } from './batching';
 import { assertSameShape, logSigmoid, type MetricInfo } from './logprobs';
+import type { MethodContext, PreparedMethod } from './method';
 
 export interface RewardLossConfig {
   /** TRL's `center_rewards_coefficient`: weight of mean((r_c + r_r)²); 0 or absent turns it off (TRL's default). */
@@ -71,17 +79,6 @@ function centering(chosenRewards: tf.Tensor1D, rejectedRewards: tf.Tensor1D, coe
   // from different runs (and PPO's reward scale) stay comparable.
   return tf.mul(coefficient, tf.mean(tf.square(tf.add(chosenRewards, rejectedRewards))));
 }
-
-// --- the reward-model stage ---------------------------------------------------------------------------------------
-
-import { z } from 'zod';
-import { tokenizePreference } from '../datasets/tokenize';
-import type { PreferenceRow } from '../datasets/types';
-import { addScalarHead, scoreLastToken } from '../models/heads';
-import type { CausalLM } from '../models/model';
-import type { Tokenizer } from '../tokenizers/tokenizer';
-import { namedMetrics, padBatch, padIdOf, type Sequence, trainableParams } from './batching';
-import type { MethodContext, PreparedMethod } from './method';
 
 export const RewardOptionsSchema = z.object({
   center_rewards_coefficient: z.number().nonnegative().optional(),

@@ -3,7 +3,11 @@
  * completion-only loss. Inputs follow the alignment convention of ./logprobs (labels[b, t] is scored by logits[b, t]).
  */
 import * as tf from '@tensorflow/tfjs';
-import { assertSameShape, type MetricInfo, maskedMean, tokenLogProbs } from './logprobs';
+import { tokenizeSequence } from '../datasets/tokenize';
+import type { LanguageModelingRow, PromptCompletionRow } from '../datasets/types';
+import { namedMetrics, padBatch, padIdOf, type Sequence, trainableParams } from './batching';
+import { assertSameShape, type MetricInfo, maskedMean, nextTokenBatch, tokenLogProbs } from './logprobs';
+import type { MethodContext, PreparedMethod } from './method';
 
 export interface SftLossOutput {
   /** Mean NLL (nats) over all masked tokens of the batch: the quantity minimised. */
@@ -62,14 +66,6 @@ function tokenEntropy(logits: tf.Tensor3D): tf.Tensor2D {
   const logProbs = tf.sub(logits, tf.logSumExp(logits, -1, true));
   return tf.neg(tf.sum<tf.Tensor2D>(tf.mul(tf.exp(logProbs), logProbs), -1));
 }
-
-// --- the SFT stage ------------------------------------------------------------------------------------------------
-
-import { tokenizeSequence } from '../datasets/tokenize';
-import type { LanguageModelingRow, PromptCompletionRow } from '../datasets/types';
-import { namedMetrics, padBatch, padIdOf, type Sequence, trainableParams } from './batching';
-import { nextTokenBatch } from './logprobs';
-import type { MethodContext, PreparedMethod } from './method';
 
 /** Completion-only next-token loss on prompt-completion rows (every token on language-modeling rows). */
 export async function prepareSft(context: MethodContext): Promise<PreparedMethod> {
