@@ -91,6 +91,16 @@ export const RunProgressSchema = z.object({
 });
 export type RunProgress = z.infer<typeof RunProgressSchema>;
 
+/** A sample generation at an evaluation step: what the model answers now. */
+export const RunSampleSchema = z.object({
+  runId: z.string(),
+  stage: z.string(),
+  step: z.number().int().nonnegative(),
+  prompt: z.string(),
+  completion: z.string(),
+});
+export type RunSample = z.infer<typeof RunSampleSchema>;
+
 export const RunStatusSchema = z.object({
   runId: z.string(),
   status: z.enum(RUN_STATUSES),
@@ -118,6 +128,7 @@ export const events = {
   'engine.status': EngineStatusSchema,
   'run.progress': RunProgressSchema,
   'run.status': RunStatusSchema,
+  'run.sample': RunSampleSchema,
 } as const;
 
 export type VerbName = keyof typeof verbs;

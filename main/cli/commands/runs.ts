@@ -1,5 +1,5 @@
 /** `awb run RECIPE.json`, `awb runs list|show|resume`. */
-import type { RunProgress, RunStatus } from '../../../preload/contract';
+import type { RunProgress, RunSample, RunStatus } from '../../../preload/contract';
 import { Engine } from '../../engine/engine';
 import { MetricsLog } from '../../engine/runs/metrics-log';
 import { type RunRecord, RunStore } from '../../engine/runs/run-store';
@@ -21,6 +21,7 @@ function printer(ctx: CliContext): RunEvents {
     return {
       progress: (payload: RunProgress) => ctx.out(JSON.stringify({ event: 'run.progress', payload })),
       status: (payload: RunStatus) => ctx.out(JSON.stringify({ event: 'run.status', payload })),
+      sample: (payload: RunSample) => ctx.out(JSON.stringify({ event: 'run.sample', payload })),
     };
   }
   return {

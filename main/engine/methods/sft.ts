@@ -67,6 +67,23 @@ function tokenEntropy(logits: tf.Tensor3D): tf.Tensor2D {
   return tf.neg(tf.sum<tf.Tensor2D>(tf.mul(tf.exp(logProbs), logProbs), -1));
 }
 
+/** eval_loss (token-weighted mean NLL over the held-out rows) and its perplexity. */
+async function heldOutLoss(rows: Sequence[], batchSize: number, batchLoss: (batch: Sequence[]) => SftLossOutput) {
+  let total = 0;
+  let tokens = 0;
+  for (let start = 0; start < rows.length; start += batchSize) {
+    const [loss, count] = tf.tidy(() => {
+      const output = batchLoss(rows.slice(start, start + batchSize));
+      return [tf.mul(output.loss, output.numTokens), output.numTokens];
+    });
+    total += (await (loss as tf.Tensor).data())[0] as number;
+    tokens += (await (count as tf.Tensor).data())[0] as number;
+    tf.dispose([loss as tf.Tensor, count as tf.Tensor]);
+  }
+  const evalLoss = tokens > 0 ? total / tokens : Number.NaN;
+  return { eval_loss: evalLoss, eval_perplexity: Math.exp(evalLoss) };
+}
+
 /** Completion-only next-token loss on prompt-completion rows (every token on language-modeling rows). */
 export async function prepareSft(context: MethodContext): Promise<PreparedMethod> {
   const { model, tokenizer, args } = context;
@@ -75,18 +92,23 @@ export async function prepareSft(context: MethodContext): Promise<PreparedMethod
     return { ids: tokenized.inputIds, mask: tokenized.completionMask };
   });
   const padId = padIdOf(tokenizer.stopIds);
+  const heldOut = ((context.evalRows ?? []) as Array<LanguageModelingRow | PromptCompletionRow>).map((row) => {
+    const tokenized = tokenizeSequence(tokenizer, row, { maxLength: args.max_length });
+    return { ids: tokenized.inputIds, mask: tokenized.completionMask };
+  });
+  const batchLoss = (batch: Sequence[]) => {
+    const padded = padBatch(batch, padId);
+    const { inputs, labels, mask } = nextTokenBatch(padded.tokens, padded.mask);
+    return sftLoss(model.logits(model.forward({ tokens: inputs }).hidden), labels, mask);
+  };
   return {
     trainable: trainableParams(model, args, context.seed),
     size: examples.length,
     loss(indices) {
-      const batch = padBatch(
-        indices.map((i) => examples[i] as Sequence),
-        padId,
-      );
-      const { inputs, labels, mask } = nextTokenBatch(batch.tokens, batch.mask);
-      const output = sftLoss(model.logits(model.forward({ tokens: inputs }).hidden), labels, mask);
+      const output = batchLoss(indices.map((i) => examples[i] as Sequence));
       return { loss: output.loss, metrics: namedMetrics(output, SFT_METRICS) };
     },
+    evaluate: heldOut.length > 0 ? () => heldOutLoss(heldOut, args.per_device_train_batch_size, batchLoss) : undefined,
     dispose() {},
   };
 }

@@ -3,22 +3,45 @@
  * "@stage"), trains with its method, saves its output as a new workspace model (lineage base → SFT → DPO …), and
  * records progress in the catalogue, so a killed run can be resumed from its last checkpoint.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { RunProgress, RunStatus } from '../../../preload/contract';
+import type { RunProgress, RunSample, RunStatus } from '../../../preload/contract';
 import { loadDataset } from '../datasets/store';
+import { tokenizePrompt } from '../datasets/tokenize';
+import type { Turns } from '../datasets/types';
 import { InputError } from '../errors';
+import { sampleCompletions } from '../generation/samples';
 import { TRAINING_METHODS } from '../methods/registry';
+import type { CausalLM } from '../models/model';
 import { loadModel, saveTrainedModel } from '../models/store';
+import type { Tokenizer } from '../tokenizers/tokenizer';
 import { MetricsLog } from './metrics-log';
 import { parseRecipe, type Recipe, type Stage } from './recipe';
 import { type RunRecord, RunStore } from './run-store';
-import { trainStage } from './train-stage';
+import { type TrainStageOptions, trainStage } from './train-stage';
 import { parseTrainingArgs } from './training-args';
 
 export interface RunEvents {
   progress?(progress: RunProgress): void;
   status?(status: RunStatus): void;
+  sample?(sample: RunSample): void;
+}
+
+const SAMPLE_PROMPTS = 3;
+
+/** The prompts of a few rows (held-out ones when there are), as ids ready for generation. */
+function samplePrompts(
+  rows: unknown[],
+  tokenizer: Tokenizer,
+  maxLength: number,
+): Array<{ text: string; ids: number[] }> {
+  return rows
+    .filter((row): row is { prompt: Turns } => typeof row === 'object' && row !== null && 'prompt' in row)
+    .slice(0, SAMPLE_PROMPTS)
+    .map((row) => ({
+      text: typeof row.prompt === 'string' ? row.prompt : JSON.stringify(row.prompt),
+      ids: tokenizePrompt(tokenizer, row, { maxLength }),
+    }));
 }
 
 export const runFolder = (workspace: string, id: string) => path.join(workspace, 'runs', id);
@@ -51,6 +74,56 @@ function baseOf(stage: Stage, index: number, recipe: Recipe, record: RunRecord):
   return output;
 }
 
+interface ReporterContext {
+  record: RunRecord;
+  stage: Stage;
+  maxSteps: number;
+  events: RunEvents;
+  model: CausalLM;
+  tokenizer: Tokenizer;
+  prompts: Array<{ text: string; ids: number[] }>;
+  workspace: string;
+}
+
+/** Progress events after each step; at evaluation steps, eval metrics and sample answers (saved and streamed). */
+function stageReporters(context: ReporterContext): Pick<TrainStageOptions, 'onStep' | 'onEval'> {
+  const { record, stage, events } = context;
+  const started = performance.now();
+  const base = { runId: record.id, stage: stage.name, method: stage.method, maxSteps: context.maxSteps };
+  const samplesFile = path.join(runFolder(context.workspace, record.id), 'samples.jsonl');
+  return {
+    onStep: ({ step, result }) => {
+      const etaSeconds = ((performance.now() - started) / 1000 / step) * (context.maxSteps - step);
+      const metrics = {
+        loss: result.loss,
+        grad_norm: result.gradNorm,
+        learning_rate: result.learningRate,
+        ...result.metrics,
+      };
+      events.progress?.({ ...base, step, etaSeconds, metrics });
+    },
+    onEval: async (step, metrics) => {
+      if (Object.keys(metrics).length > 0) events.progress?.({ ...base, step, metrics });
+      const completions = await sampleCompletions(
+        context.model,
+        context.tokenizer,
+        context.prompts.map((p) => p.ids),
+      );
+      for (const [i, completion] of completions.entries()) {
+        const sample: RunSample = {
+          runId: record.id,
+          stage: stage.name,
+          step,
+          prompt: context.prompts[i]?.text ?? '',
+          completion,
+        };
+        await appendFile(samplesFile, `${JSON.stringify(sample)}\n`);
+        events.sample?.(sample);
+      }
+    },
+  };
+}
+
 async function runStage(
   workspace: string,
   store: RunStore,
@@ -68,7 +141,16 @@ async function runStage(
   const seed = recipe.seed * 1000 + index;
   const prepared = await spec.prepare({ model, tokenizer, rows, evalRows, args, options, seed });
   await store.updateStage(record.id, stage.name, { status: 'running', base: base.name, maxSteps: args.max_steps });
-  const started = performance.now();
+  const reporters = stageReporters({
+    record,
+    stage,
+    maxSteps: args.max_steps,
+    events,
+    model,
+    tokenizer,
+    prompts: samplePrompts(evalRows ?? rows, tokenizer, args.max_length),
+    workspace,
+  });
   await trainStage({
     stage: stage.name,
     model,
@@ -78,23 +160,7 @@ async function runStage(
     resume,
     checkpointDir: path.join(runFolder(workspace, record.id), stage.name),
     log: new MetricsLog(path.join(runFolder(workspace, record.id), 'metrics.jsonl')),
-    onStep: ({ step, maxSteps, result }) => {
-      const etaSeconds = ((performance.now() - started) / 1000 / step) * (maxSteps - step);
-      events.progress?.({
-        runId: record.id,
-        stage: stage.name,
-        method: stage.method,
-        step,
-        maxSteps,
-        etaSeconds,
-        metrics: {
-          loss: result.loss,
-          grad_norm: result.gradNorm,
-          learning_rate: result.learningRate,
-          ...result.metrics,
-        },
-      });
-    },
+    ...reporters,
   });
   const evaluation = (await prepared.evaluate?.()) ?? {};
   const output = await saveTrainedModel(

@@ -31,6 +31,8 @@ export interface TrainStageOptions {
   /** Continue from the newest checkpoint in checkpointDir, if there is one. */
   resume: boolean;
   onStep?: (progress: StageProgress) => void;
+  /** Every eval_steps: held-out metrics (logged with the step) and sample generations. */
+  onEval?: (step: number, metrics: Record<string, number>) => Promise<void>;
   /** Checked between steps: a requested stop saves a checkpoint and returns. */
   shouldStop?: () => boolean;
 }
@@ -44,6 +46,13 @@ async function restore(options: TrainStageOptions, trainer: Trainer): Promise<Ba
   trainer.step = saved.state.step;
   await options.log.truncateAfter(options.stage, saved.state.step, []);
   return new BatchSampler(options.prepared.size, saved.state.sampler);
+}
+
+async function evaluate(options: TrainStageOptions, step: number): Promise<void> {
+  const metrics = (await options.prepared.evaluate?.()) ?? {};
+  if (Object.keys(metrics).length > 0)
+    await options.log.append({ stage: options.stage, step, time: new Date().toISOString(), ...metrics });
+  await options.onEval?.(step, metrics);
 }
 
 /** Runs the stage to max_steps (or until asked to stop); returns the last step's result. */
@@ -73,6 +82,7 @@ export async function trainStage(options: TrainStageOptions): Promise<StepResult
         });
       }
       options.onStep?.({ stage: options.stage, step: last.step, maxSteps: args.max_steps, result: last });
+      if (args.eval_steps && last.step % args.eval_steps === 0) await evaluate(options, last.step);
       const due = last.step % args.save_steps === 0 || last.step === args.max_steps || options.shouldStop?.();
       if (due)
         await saveCheckpoint(options.checkpointDir, last.step, options.model.params, await trainer.optimizer.state(), {
