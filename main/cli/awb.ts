@@ -14,7 +14,7 @@ import { infoCommand } from './commands/info';
 import { modelsCommand } from './commands/models';
 import { runCommand, runsCommand } from './commands/runs';
 import { serveCommand } from './commands/serve';
-import { type CliContext, type Command, UsageError } from './context';
+import { type CliContext, type CliValues, type Command, UsageError } from './context';
 
 const commands: Record<string, Command> = {
   info: infoCommand,
@@ -86,7 +86,7 @@ async function run(argv: string[], ctxBase: Omit<CliContext, 'workspace' | 'json
     workspace: resolveWorkspace(values.workspace as string | undefined, ctxBase.env),
     json: values.json === true,
   };
-  return command.run(ctx, values as Record<string, string | boolean | undefined>, positionals);
+  return command.run(ctx, values as CliValues, positionals);
 }
 
 function exitCodeOf(error: unknown): number {

@@ -14,10 +14,17 @@ export class UsageError extends Error {
   readonly exitCode = 2;
 }
 
+/** Parsed option values: strings, flags, and lists for options that may repeat. */
+export type CliValues = Record<string, string | boolean | string[] | undefined>;
+
 export interface Command {
   summary: string;
   usage: string;
   /** Options for node:util parseArgs (strict: unknown options are usage errors). */
-  options: Record<string, { type: 'string' | 'boolean'; short?: string }>;
-  run(ctx: CliContext, values: Record<string, string | boolean | undefined>, positionals: string[]): Promise<number>;
+  options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>;
+  run(
+    ctx: CliContext,
+    values: Record<string, string | boolean | string[] | undefined>,
+    positionals: string[],
+  ): Promise<number>;
 }

@@ -6,6 +6,7 @@ import { selectBackend } from '../../main/engine/backends/select';
 import { importDataset } from '../../main/engine/datasets/store';
 import { InputError } from '../../main/engine/errors';
 import { importModel } from '../../main/engine/models/store';
+import { forkRun } from '../../main/engine/runs/fork';
 import { MetricsLog } from '../../main/engine/runs/metrics-log';
 import { runFolder, startRun } from '../../main/engine/runs/runner';
 import type { RunSample } from '../../preload/contract';
@@ -74,6 +75,32 @@ describe('runs on a tiny model', () => {
     const checkpoints = readdirSync(path.join(workspace, 'runs', runs[0] as string, 'sft'));
     expect(checkpoints.length).toBeGreaterThan(0); // the steps before the failure were saved
     expect(existsSync(path.join(workspace, 'models', 'exploding-sft'))).toBe(false);
+  });
+
+  it('forks from a checkpoint: unchanged settings replay the original, changed ones branch off', async () => {
+    const original = await startRun(workspace, recipe('forkable', { learning_rate: 0.01 }), 'r.json');
+    const lossesOf = async (id: string) =>
+      (await new MetricsLog(path.join(runFolder(workspace, id), 'metrics.jsonl')).read()).map((l) => [l.step, l.loss]);
+    const same = await forkRun(workspace, original.id, { step: 4, overrides: {} });
+    expect(same).toMatchObject({ status: 'completed', forkedFrom: { run: original.id, stage: 'sft', step: 4 } });
+    expect(await lossesOf(same.id)).toEqual((await lossesOf(original.id)).slice(4));
+    const changed = await forkRun(workspace, original.id, {
+      stage: 'sft',
+      step: 4,
+      overrides: { learning_rate: 0.001, max_steps: 10 },
+    });
+    const branched = await lossesOf(changed.id);
+    expect(branched.map(([step]) => step)).toEqual([5, 6, 7, 8, 9, 10]);
+    expect(branched[1]?.[1]).not.toBe((await lossesOf(original.id))[5]?.[1]);
+    expect(changed.stages[0]?.output).toBe('forkable-fork2-sft');
+    const error = await forkRun(workspace, original.id, { step: 3, overrides: {} }).catch((e: Error) => e);
+    expect((error as Error).message).toContain('no checkpoint');
+  });
+
+  it('refuses to run a recipe whose output model name is taken, before training', async () => {
+    const error = await startRun(workspace, recipe('forkable', {}), 'r.json').catch((e: Error) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as Error).message).toContain('a model named "forkable-sft" exists already');
   });
 
   it('refuses a recipe with an unknown setting, naming it, before anything trains', async () => {

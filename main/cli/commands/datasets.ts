@@ -3,7 +3,7 @@ import { KIND_CHOICES, type KindChoice } from '../../engine/datasets/kinds';
 import type { LengthHistogram } from '../../engine/datasets/lengths';
 import { type ImportReport, importDataset, listDatasets } from '../../engine/datasets/store';
 import type { Problem } from '../../engine/datasets/types';
-import { type CliContext, type Command, UsageError } from '../context';
+import { type CliContext, type CliValues, type Command, UsageError } from '../context';
 import { table } from '../format';
 
 const IMPORT_USAGE =
@@ -80,14 +80,14 @@ function refusal(report: ImportReport): string {
   return `not imported: ${count(report.invalid)} invalid rows; fix them, or pass --drop-invalid to import the other ${count(report.rows - report.invalid)}${truncate}`;
 }
 
-async function importCommand(ctx: CliContext, values: Record<string, string | boolean | undefined>, file?: string) {
+async function importCommand(ctx: CliContext, values: CliValues, file?: string) {
   if (!file) throw new UsageError(`usage: ${IMPORT_USAGE}`);
   const { report, record } = await importDataset(ctx.workspace, file, {
     name: values.name as string | undefined,
-    kind: parseKind(values.kind),
+    kind: parseKind(values.kind as string | undefined),
     dropInvalid: values['drop-invalid'] === true,
     truncate: values.truncate === true,
-    maxLength: parseMaxLength(values['max-length']),
+    maxLength: parseMaxLength(values['max-length'] as string | undefined),
     model: values.model as string | undefined,
   });
   if (ctx.json) ctx.out(JSON.stringify(report));

@@ -12,7 +12,7 @@ import {
 } from '../../engine/demo/pretrain';
 import { createDemoTokenizer } from '../../engine/demo/tokenizer';
 import { Engine } from '../../engine/engine';
-import { type CliContext, UsageError } from '../context';
+import { type CliContext, type CliValues, UsageError } from '../context';
 
 export const PRETRAIN_OPTIONS = {
   out: { type: 'string' },
@@ -32,7 +32,7 @@ function positive(value: unknown, name: string): number | undefined {
   return number;
 }
 
-function settingsFrom(values: Record<string, string | boolean | undefined>): PretrainSettings {
+function settingsFrom(values: CliValues): PretrainSettings {
   const settings = { ...DEMO_PRETRAIN, shape: { ...DEMO_PRETRAIN.shape } };
   settings.steps = positive(values.steps, 'steps') ?? settings.steps;
   settings.learningRate = positive(values['learning-rate'], 'learning-rate') ?? settings.learningRate;
@@ -53,7 +53,7 @@ function formatScores(evaluation: Awaited<ReturnType<typeof evaluateModel>>): st
   return `oracle ${evaluation.score.toFixed(3)} (${parts.join(', ')})`;
 }
 
-export async function pretrainBase(ctx: CliContext, values: Record<string, string | boolean | undefined>) {
+export async function pretrainBase(ctx: CliContext, values: CliValues) {
   const out = values.out;
   if (typeof out !== 'string') throw new UsageError('usage: awb demo pretrain-base --out DIR');
   const settings = settingsFrom(values);

@@ -4,7 +4,7 @@ import { createDecoder, DECODER_PATHS, type DecoderPath } from '../../engine/gen
 import { generateTokens } from '../../engine/generation/generate';
 import { loadModel } from '../../engine/models/store';
 import { TextStreamer } from '../../engine/tokenizers/tokenizer';
-import { type CliContext, type Command, UsageError } from '../context';
+import { type CliContext, type CliValues, type Command, UsageError } from '../context';
 
 function number(values: Record<string, unknown>, key: string, fallback: number, check: (n: number) => boolean): number {
   const raw = values[key];
@@ -14,7 +14,7 @@ function number(values: Record<string, unknown>, key: string, fallback: number, 
   return value;
 }
 
-function parseOptions(values: Record<string, string | boolean | undefined>) {
+function parseOptions(values: CliValues) {
   const path = (values.path ?? 'tfjs') as DecoderPath;
   if (!DECODER_PATHS.includes(path))
     throw new UsageError(`--path must be one of ${DECODER_PATHS.join(', ')}, got ${path}`);

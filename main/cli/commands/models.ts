@@ -2,14 +2,10 @@
 import { Catalogue } from '../../engine/catalogue/catalogue';
 import { exportHfFolder, importModel } from '../../engine/models/store';
 import { exportOnnx } from '../../engine/onnx/export-model';
-import { type CliContext, type Command, UsageError } from '../context';
+import { type CliContext, type CliValues, type Command, UsageError } from '../context';
 import { table } from '../format';
 
-async function importCommand(
-  ctx: CliContext,
-  values: Record<string, string | boolean | undefined>,
-  source: string | undefined,
-) {
+async function importCommand(ctx: CliContext, values: CliValues, source: string | undefined) {
   if (!source) throw new UsageError('usage: awb models import PATH [--tokenizer FILE] [--name NAME]');
   const record = await importModel(ctx.workspace, source, {
     name: values.name as string | undefined,
@@ -38,11 +34,7 @@ async function listCommand(ctx: CliContext) {
   return 0;
 }
 
-async function exportCommand(
-  ctx: CliContext,
-  values: Record<string, string | boolean | undefined>,
-  name: string | undefined,
-) {
+async function exportCommand(ctx: CliContext, values: CliValues, name: string | undefined) {
   const format = values.format ?? 'hf';
   const out = values.out as string | undefined;
   if (!name || !out) throw new UsageError('usage: awb models export NAME --format hf|onnx --out DIR');

@@ -1,6 +1,7 @@
 /** `awb run RECIPE.json`, `awb runs list|show|resume`. */
 import type { RunProgress, RunSample, RunStatus } from '../../../preload/contract';
 import { Engine } from '../../engine/engine';
+import { forkRun } from '../../engine/runs/fork';
 import { MetricsLog } from '../../engine/runs/metrics-log';
 import { type RunRecord, RunStore } from '../../engine/runs/run-store';
 import { type RunEvents, readRecipeFile, resumeRun, runFolder, startRun } from '../../engine/runs/runner';
@@ -74,11 +75,41 @@ async function show(ctx: CliContext, id: string): Promise<number> {
   return 0;
 }
 
+/** `--set key=value` pairs, values parsed as JSON when they are JSON (numbers, booleans), else kept as text. */
+function overrides(pairs: string[]): Record<string, unknown> {
+  return Object.fromEntries(
+    pairs.map((pair) => {
+      const equals = pair.indexOf('=');
+      if (equals <= 0) throw new UsageError(`--set wants key=value, got ${pair}`);
+      const raw = pair.slice(equals + 1);
+      try {
+        return [pair.slice(0, equals), JSON.parse(raw)];
+      } catch {
+        return [pair.slice(0, equals), raw];
+      }
+    }),
+  );
+}
+
+async function fork(ctx: CliContext, id: string, values: Record<string, unknown>): Promise<number> {
+  const step = values.step === undefined ? undefined : Number(values.step);
+  if (step !== undefined && !Number.isInteger(step))
+    throw new UsageError(`--step must be a step number, got ${values.step}`);
+  await Engine.start({ workspace: ctx.workspace, forcedBackend: ctx.env.AWB_BACKEND });
+  const options = {
+    stage: values.stage as string | undefined,
+    step,
+    overrides: overrides((values.set as string[] | undefined) ?? []),
+  };
+  summary(ctx, await forkRun(ctx.workspace, id, options, printer(ctx)));
+  return 0;
+}
+
 export const runsCommand: Command = {
-  summary: 'list, show and resume runs',
-  usage: 'awb runs list | awb runs show RUN_ID | awb runs resume RUN_ID',
-  options: {},
-  async run(ctx, _values, positionals) {
+  summary: 'list, show, resume and fork runs',
+  usage: 'awb runs list | show RUN_ID | resume RUN_ID | fork RUN_ID [--stage S] [--step N] [--set key=value]…',
+  options: { stage: { type: 'string' }, step: { type: 'string' }, set: { type: 'string', multiple: true } },
+  async run(ctx, values, positionals) {
     const [action, id] = positionals;
     if (action === 'list') {
       const runs = (await RunStore.open(ctx.workspace)).list();
@@ -92,6 +123,7 @@ export const runsCommand: Command = {
       return 0;
     }
     if (action === 'show' && id) return show(ctx, id);
+    if (action === 'fork' && id) return fork(ctx, id, values);
     if (action === 'resume' && id) {
       await Engine.start({ workspace: ctx.workspace, forcedBackend: ctx.env.AWB_BACKEND });
       summary(ctx, await resumeRun(ctx.workspace, id, printer(ctx)));

@@ -31,6 +31,8 @@ export interface RunRecord {
   stages: StageRecord[];
   pid?: number;
   message?: string;
+  /** The run and checkpoint this one branched from (awb runs fork). */
+  forkedFrom?: { run: string; stage: string; step: number };
   createdAt: string;
   updatedAt: string;
 }
@@ -83,7 +85,7 @@ export class RunStore {
     return observed(record);
   }
 
-  async create(recipe: Recipe & { stages: Stage[] }): Promise<RunRecord> {
+  async create(recipe: Recipe & { stages: Stage[] }, extra: Partial<RunRecord> = {}): Promise<RunRecord> {
     const now = new Date();
     const id = `${recipe.name}-${now.toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${Math.random().toString(36).slice(2, 6)}`;
     const stages = (recipe.stages as Stage[]).map(
@@ -97,6 +99,7 @@ export class RunStore {
       stages,
       createdAt: now.toISOString(),
       updatedAt: now.toISOString(),
+      ...extra,
     };
     await this.write(record);
     return record;

@@ -6,6 +6,7 @@
 import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { RunProgress, RunSample, RunStatus } from '../../../preload/contract';
+import { Catalogue } from '../catalogue/catalogue';
 import { loadDataset } from '../datasets/store';
 import { tokenizePrompt } from '../datasets/tokenize';
 import type { Turns } from '../datasets/types';
@@ -47,7 +48,7 @@ function samplePrompts(
 export const runFolder = (workspace: string, id: string) => path.join(workspace, 'runs', id);
 
 /** Splits a stage's config into the method's own options and the training arguments. */
-function splitConfig(stage: Stage) {
+export function splitConfig(stage: Stage) {
   const spec = TRAINING_METHODS[stage.method];
   if (!spec) throw new InputError(`stage ${stage.name}: the ${stage.method} method is not available in this build`);
   const { eval_dataset: evalDataset, ...rest } = stage.config as Record<string, unknown>;
@@ -180,7 +181,13 @@ async function runStage(
   });
 }
 
-async function execute(workspace: string, id: string, events: RunEvents, resume: boolean): Promise<RunRecord> {
+/** Trains a created run's unfinished stages; with `resume`, each continues from its newest checkpoint. */
+export async function executeRun(
+  workspace: string,
+  id: string,
+  events: RunEvents,
+  resume: boolean,
+): Promise<RunRecord> {
   const store = await RunStore.open(workspace);
   let record = store.get(id);
   await store.update(id, { status: 'running', pid: process.pid, message: undefined });
@@ -202,6 +209,16 @@ async function execute(workspace: string, id: string, events: RunEvents, resume:
   return store.get(id);
 }
 
+/** Each stage saves its model as RECIPE-STAGE: a name already taken would fail only after training, so look first. */
+async function checkOutputNames(workspace: string, recipe: Recipe & { stages: Stage[] }): Promise<void> {
+  const taken = new Set((await Catalogue.peek(workspace)).models.map((model) => model.name));
+  const clash = recipe.stages.map((stage) => `${recipe.name}-${stage.name}`).find((name) => taken.has(name));
+  if (clash)
+    throw new InputError(
+      `a model named "${clash}" exists already (an earlier run of this recipe?): give the recipe another name`,
+    );
+}
+
 /** Validates the recipe, creates the run and trains it to the end. */
 export async function startRun(
   workspace: string,
@@ -211,6 +228,7 @@ export async function startRun(
 ): Promise<RunRecord> {
   const recipe = parseRecipe(recipeJson, file);
   recipe.stages.forEach(splitConfig); // every stage's settings are checked before anything trains
+  await checkOutputNames(workspace, recipe);
   const store = await RunStore.open(workspace);
   const record = await store.create(recipe);
   await mkdir(runFolder(workspace, record.id), { recursive: true });
@@ -218,7 +236,7 @@ export async function startRun(
     path.join(runFolder(workspace, record.id), 'recipe.json'),
     `${JSON.stringify(recipeJson, null, 2)}\n`,
   );
-  return execute(workspace, record.id, events, false);
+  return executeRun(workspace, record.id, events, false);
 }
 
 /** Continues an interrupted or failed run from its last checkpoint. */
@@ -226,7 +244,7 @@ export async function resumeRun(workspace: string, id: string, events: RunEvents
   const store = await RunStore.open(workspace);
   const record = store.get(id);
   if (record.status === 'completed') throw new InputError(`run ${id} has already completed`);
-  return execute(workspace, id, events, true);
+  return executeRun(workspace, id, events, true);
 }
 
 export async function readRecipeFile(file: string): Promise<unknown> {
