@@ -13,7 +13,7 @@ export function awb(args: string[], env: NodeJS.ProcessEnv = {}): CliResult {
     cwd: ROOT,
     env: { ...process.env, ...env },
     encoding: 'utf8',
-    timeout: 60_000,
+    timeout: 180_000,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }

@@ -111,7 +111,14 @@ describe('awb bench', () => {
       expect(row.tokensPerSecond).toBeCloseTo((row.batch * row.tokens) / (row.medianMs / 1000), 6);
     expect(report.generation.map((r: { path: string }) => r.path)).toEqual(['tfjs', 'onnx']);
     for (const row of report.generation) expect(row.tokensPerSecond).toBeGreaterThan(0);
-    expect(report.training.map((r: { method: string }) => r.method)).toEqual(['sft', 'reward', 'dpo', 'sft', 'reward', 'dpo']);
+    expect(report.training.map((r: { method: string }) => r.method)).toEqual([
+      'sft',
+      'reward',
+      'dpo',
+      'sft',
+      'reward',
+      'dpo',
+    ]);
     for (const row of report.training) expect(row.tokensPerSecond).toBeCloseTo(row.tokens / (row.medianMs / 1000), 6);
     for (const row of report.matmul) {
       expect(row.medianMs).toBeGreaterThan(0);
