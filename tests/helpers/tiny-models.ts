@@ -5,6 +5,7 @@ import { type Architecture, type ModelConfig, tinyConfig } from '../../main/engi
 import { writeHfModel } from '../../main/engine/models/hf-folder';
 import { toHfTensors } from '../../main/engine/models/hf-weights';
 import { CausalLM } from '../../main/engine/models/model';
+import { specialAddedToken } from '../../main/engine/tokenizers/added-tokens';
 import { tempDir } from './paths';
 
 export const TINY_WORDS = ['<pad>', '<s>', '</s>', '<unk>', 'the', 'cat', 'sat', 'on', 'mat', 'a', 'dog', 'ran', '.'];
@@ -13,15 +14,7 @@ export const TINY_WORDS = ['<pad>', '<s>', '</s>', '<unk>', 'the', 'cat', 'sat',
 export function wordLevelTokenizerJson(words = TINY_WORDS): object {
   return {
     version: '1.0',
-    added_tokens: words.slice(0, 4).map((content, id) => ({
-      id,
-      content,
-      single_word: false,
-      lstrip: false,
-      rstrip: false,
-      normalized: false,
-      special: true,
-    })),
+    added_tokens: words.slice(0, 4).map((content, id) => specialAddedToken(id, content)),
     normalizer: null,
     pre_tokenizer: { type: 'WhitespaceSplit' },
     post_processor: null,

@@ -2,6 +2,7 @@
  * The demo's character-level tokenizer as Hugging Face files: a BPE model with no merges is one token per character,
  * which @huggingface/tokenizers (and Python `tokenizers`) load like any other tokenizer.json.
  */
+import { specialAddedToken } from '../tokenizers/added-tokens';
 import { createHfTokenizer, type HfTokenizer } from '../tokenizers/hf';
 
 export const DEMO_SPECIAL_TOKENS = { pad: '<pad>', bos: '<s>', eos: '</s>', unk: '<unk>' } as const;
@@ -22,15 +23,7 @@ export function demoVocabulary(): Record<string, number> {
 }
 
 export function demoTokenizerJson(): Record<string, unknown> {
-  const added_tokens = Object.values(DEMO_SPECIAL_TOKENS).map((content, id) => ({
-    id,
-    content,
-    single_word: false,
-    lstrip: false,
-    rstrip: false,
-    normalized: false,
-    special: true,
-  }));
+  const added_tokens = Object.values(DEMO_SPECIAL_TOKENS).map((content, id) => specialAddedToken(id, content));
   return {
     version: '1.0',
     truncation: null,

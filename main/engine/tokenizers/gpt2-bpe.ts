@@ -4,6 +4,8 @@
  */
 import { InputError } from '../errors';
 
+import { specialAddedToken } from './added-tokens';
+
 export const GPT2_END_OF_TEXT = '<|endoftext|>';
 
 const BYTE_LEVEL = { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true };
@@ -17,17 +19,7 @@ export function gpt2TokenizerJson(encoder: Record<string, number>, vocabBpe: str
     version: '1.0',
     truncation: null,
     padding: null,
-    added_tokens: [
-      {
-        id: endOfTextId,
-        content: GPT2_END_OF_TEXT,
-        single_word: false,
-        lstrip: false,
-        rstrip: false,
-        normalized: false,
-        special: true,
-      },
-    ],
+    added_tokens: [specialAddedToken(endOfTextId, GPT2_END_OF_TEXT)],
     normalizer: null,
     // use_regex: true is GPT-2's own split pattern ('s|'t|… ?\p{L}+| ?\p{N}+|…), the one its encoder.py used.
     pre_tokenizer: BYTE_LEVEL,
