@@ -67,7 +67,9 @@ export async function pretrainBase(ctx: CliContext, values: CliValues) {
       ctx.err(`step ${step}/${steps}  loss ${result.loss.toFixed(4)}  ${seconds.toFixed(0)} s`);
     }
     if (evalEvery && step % evalEvery === 0 && step < steps) {
-      ctx.err(`step ${step}: ${formatScores(await evaluateModel(m, tokenizer, prompts))}`);
+      const evaluation = await evaluateModel(m, tokenizer, prompts);
+      ctx.err(`step ${step}: ${formatScores(evaluation)}`);
+      for (const reply of evaluation.replies.slice(0, 6)) ctx.err(`  ${JSON.stringify(reply)}`);
     }
   });
   const evaluation = await evaluateModel(model, tokenizer, prompts);

@@ -15,6 +15,7 @@ import { BatchSampler } from '../runs/sampler';
 import { parseTrainingArgs, trainerConfig } from '../runs/training-args';
 import { type StepResult, Trainer } from '../training/trainer';
 import { pretrainingCorpus } from './datasets';
+import { type Random, randomFromSeed, shuffled } from './random';
 import {
   createDemoTokenizer,
   DEMO_MODEL_MAX_LENGTH,
@@ -74,6 +75,37 @@ export function demoModelConfig(shape: DemoModelShape): ModelConfig {
   };
 }
 
+/**
+ * Batches of similar length: the seeded sampler's next POOL batches, sorted by length and cut again. A batch is padded
+ * to its longest row and attention costs the square of that, so this trains about 1.5× faster than random batches
+ * (measured: the corpus's rows are 30–115 characters).
+ */
+class LengthBatches {
+  static readonly POOL = 16;
+  private ready: number[][] = [];
+
+  constructor(
+    private readonly sampler: BatchSampler,
+    private readonly lengths: number[],
+    private readonly batchSize: number,
+    private readonly random: Random,
+  ) {}
+
+  next(): number[] {
+    if (this.ready.length === 0) {
+      const pool = this.sampler.next(this.batchSize * LengthBatches.POOL);
+      pool.sort((a, b) => (this.lengths[a] as number) - (this.lengths[b] as number) || a - b);
+      const batches: number[][] = [];
+      for (let start = 0; start < pool.length; start += this.batchSize) {
+        batches.push(pool.slice(start, start + this.batchSize));
+      }
+      // Shuffled, so that the steps do not cycle from short rows to long ones.
+      this.ready = shuffled(this.random, batches);
+    }
+    return this.ready.shift() as number[];
+  }
+}
+
 export interface PretrainProgress {
   step: number;
   steps: number;
@@ -103,12 +135,17 @@ export async function pretrainDemoBase(
   const rows = pretrainingCorpus(settings.seed, settings.corpusSize);
   const prepared = await prepareSft({ model, tokenizer, rows, args, options: {}, seed: settings.seed });
   const trainer = new Trainer(prepared.trainable, trainerConfig(args));
-  const sampler = new BatchSampler(prepared.size, { seed: settings.seed, epoch: 0, position: 0 });
+  const sampler = new LengthBatches(
+    new BatchSampler(prepared.size, { seed: settings.seed, epoch: 0, position: 0 }),
+    rows.map((row) => row.text.length),
+    settings.batchSize,
+    randomFromSeed(settings.seed),
+  );
   const started = performance.now();
   let loss = Number.NaN;
   try {
     while (trainer.step < settings.steps) {
-      const indices = sampler.next(settings.batchSize);
+      const indices = sampler.next();
       const result = await trainer.trainStep([() => prepared.loss(indices)]);
       loss = result.loss;
       const seconds = (performance.now() - started) / 1000;
