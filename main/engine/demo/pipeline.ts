@@ -142,51 +142,52 @@ export async function runDemo(workspace: string, options: DemoOptions): Promise<
 
 type Evaluated = { evaluation: OracleEvaluation; evalSeconds: number; evalPeakMb: number };
 
+function scoredFields(evaluation: OracleEvaluation, sftScore: number) {
+  return {
+    oracle_score: evaluation.score,
+    oracle_by_category: evaluation.byCategory,
+    gain_over_sft: evaluation.score - sftScore,
+    rm_accuracy: null,
+  };
+}
+
+function trainedFields(outcome: StageOutcome, sftSeconds: number, evalSeconds: number | null) {
+  return {
+    steps: outcome.steps,
+    wall_seconds: outcome.seconds,
+    cost_vs_sft: outcome.seconds / sftSeconds,
+    peak_memory_mb: outcome.peakMb,
+    eval_seconds: evalSeconds,
+  };
+}
+
 function demoRows(
   names: DemoWorkspace,
   results: { base: Evaluated; sft: StageOutcome & Evaluated; dpo: StageOutcome & Evaluated; rm: StageOutcome },
 ): DemoRow[] {
   const { base, sft, dpo, rm } = results;
   const sftScore = sft.evaluation.score;
-  const scored = (evaluation: OracleEvaluation) => ({
-    oracle_score: evaluation.score,
-    oracle_by_category: evaluation.byCategory,
-    gain_over_sft: evaluation.score - sftScore,
-    rm_accuracy: null,
-  });
-  const trained = (outcome: StageOutcome, evalSeconds: number | null) => ({
-    steps: outcome.steps,
-    wall_seconds: outcome.seconds,
-    cost_vs_sft: outcome.seconds / sft.seconds,
-    peak_memory_mb: outcome.peakMb,
-    eval_seconds: evalSeconds,
-  });
   return [
     {
       pipeline: 'base',
       stage: 'base',
       model: names.baseModel,
-      ...scored(base.evaluation),
+      ...scoredFields(base.evaluation, sftScore),
       steps: 0,
       wall_seconds: 0,
       cost_vs_sft: null,
       peak_memory_mb: base.evalPeakMb,
       eval_seconds: base.evalSeconds,
     },
-    {
-      pipeline: 'base → SFT',
-      stage: 'sft',
-      model: sft.model,
-      ...scored(sft.evaluation),
-      ...trained(sft, sft.evalSeconds),
-    },
-    {
-      pipeline: 'base → SFT → DPO',
-      stage: 'dpo',
-      model: dpo.model,
-      ...scored(dpo.evaluation),
-      ...trained(dpo, dpo.evalSeconds),
-    },
+    ...[['base → SFT', 'sft', sft] as const, ['base → SFT → DPO', 'dpo', dpo] as const].map(
+      ([pipeline, stage, outcome]): DemoRow => ({
+        pipeline,
+        stage,
+        model: outcome.model,
+        ...scoredFields(outcome.evaluation, sftScore),
+        ...trainedFields(outcome, sft.seconds, outcome.evalSeconds),
+      }),
+    ),
     {
       pipeline: 'base → SFT → RM',
       stage: 'rm',
@@ -195,7 +196,7 @@ function demoRows(
       oracle_by_category: null,
       gain_over_sft: null,
       rm_accuracy: rm.metrics.eval_accuracy ?? null,
-      ...trained(rm, null),
+      ...trainedFields(rm, sft.seconds, null),
     },
   ];
 }
