@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { InputError } from '../../main/engine/errors';
 import { gpt2TokenizerConfig, gpt2TokenizerJson } from '../../main/engine/tokenizers/gpt2-bpe';
 import { createHfTokenizer, type HfTokenizer, readHfTokenizer } from '../../main/engine/tokenizers/hf';
+import { TextStreamer } from '../../main/engine/tokenizers/tokenizer';
 
 const DATA = path.resolve(import.meta.dirname, '../../../shared/data');
 const GPT2_DIR = path.join(DATA, 'tokenizers/gpt2');
@@ -50,6 +51,15 @@ describe('GPT-2 from encoder.json + vocab.bpe', () => {
     expect(decoded === text).toBe(true);
     // nanoGPT's shakespeare prep reports 301,966 + 36,059 tokens for its two splits of this file.
     expect(ids.length).toBe(338_025);
+  });
+
+  test('streaming token by token gives the full decode, multi-byte characters whole', () => {
+    const text = 'First Citizen: «Before we proceed» — 日本語 🙂 any further, hear me speak.\nAll: Speak, speak.';
+    const ids = gpt2.encode(text);
+    const streamer = new TextStreamer(gpt2, ids.slice(0, 3));
+    const pieces = ids.slice(3).map((id) => streamer.push(id));
+    expect(pieces.some((piece) => piece.includes('\uFFFD'))).toBe(false);
+    expect(gpt2.decode(ids.slice(0, 3)) + pieces.join('') + streamer.flush()).toBe(text);
   });
 
   test('special tokens: BOS/EOS once each, skipped when decoding', () => {

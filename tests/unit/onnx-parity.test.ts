@@ -83,3 +83,22 @@ describe.each(CASES)('%s', (_, config) => {
     onnx.dispose();
   });
 });
+
+describe('the ONNX decoding step', () => {
+  it('keeps matching tfjs after its cache buffers grow, and refuses tokens past the context', async () => {
+    await selectBackend({ forced: 'wasm' });
+    const config = wideConfig('llama', { numKvHeads: 2, maxPositions: 100 });
+    const model = CausalLM.random(config, 12);
+    const ids = Array.from({ length: 100 }, (_, i) => (i * 17 + 3) % config.vocabSize);
+    const expected = await tfjsLogits(model, ids);
+    const onnx = await OnnxDecoder.create(model);
+    const first = await onnx.feed(ids.slice(0, 70)); // past the buffers' first 64 rows
+    const last = await onnx.feed(ids.slice(70));
+    const vocab = config.vocabSize;
+    expect(maxRelativeError(first, expected.slice(69 * vocab, 70 * vocab))).toBeLessThan(1e-4);
+    expect(maxRelativeError(last, expected.slice(99 * vocab, 100 * vocab))).toBeLessThan(1e-4);
+    await expect(onnx.feed([1])).rejects.toThrow(/context is 100 tokens/);
+    onnx.dispose();
+    model.dispose();
+  });
+});

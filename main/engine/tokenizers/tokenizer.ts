@@ -20,10 +20,17 @@ export interface Tokenizer {
 /**
  * Streams text while tokens arrive: each push returns the new complete text. A token that ends inside a multi-byte
  * character decodes to U+FFFD, so that tail is held back until the next token completes it.
+ *
+ * Each push decodes a short window, not the whole sequence (which made streaming quadratic in its length): the text
+ * a token adds is decode(window + token) minus decode(window), where the window starts at the tokens already emitted
+ * before the last emission, so a token whose text depends on its predecessor (a leading space after BOS, bytes of one
+ * character) sees the same neighbours as in a full decode.
  */
 export class TextStreamer {
   private readonly ids: number[];
-  private emitted: string;
+  /** ids[windowStart..emittedEnd) decode to text already emitted; ids[emittedEnd..] are held back. */
+  private windowStart: number;
+  private emittedEnd: number;
 
   /**
    * `contextIds` (e.g. the prompt) are decoded first but not emitted, so that a token's text is what it adds after
@@ -34,24 +41,33 @@ export class TextStreamer {
     contextIds: number[] = [],
   ) {
     this.ids = [...contextIds];
-    this.emitted = contextIds.length > 0 ? tokenizer.decode(this.ids) : '';
+    this.windowStart = Math.max(0, contextIds.length - TextStreamer.CONTEXT);
+    this.emittedEnd = contextIds.length;
   }
+
+  /** Context tokens kept before the window: enough for a multi-byte character or a special-token rule. */
+  private static readonly CONTEXT = 4;
 
   push(id: number): string {
     this.ids.push(id);
-    const text = this.tokenizer.decode(this.ids);
-    let end = text.length;
-    while (end > this.emitted.length && text[end - 1] === '\uFFFD') end--;
-    const fresh = text.slice(this.emitted.length, end);
-    this.emitted = text.slice(0, end);
+    const fresh = this.pending();
+    if (fresh.length === 0 || fresh.endsWith('\uFFFD')) return '';
+    this.windowStart = Math.max(this.windowStart, this.emittedEnd - TextStreamer.CONTEXT);
+    this.emittedEnd = this.ids.length;
     return fresh;
   }
 
   /** The rest, replacement characters included, at the end of generation. */
   flush(): string {
-    const text = this.tokenizer.decode(this.ids);
-    const rest = text.slice(this.emitted.length);
-    this.emitted = text;
+    const rest = this.pending();
+    this.emittedEnd = this.ids.length;
     return rest;
+  }
+
+  /** Text of the held-back tokens, as they decode after the window's context. */
+  private pending(): string {
+    const before = this.tokenizer.decode(this.ids.slice(this.windowStart, this.emittedEnd));
+    const after = this.tokenizer.decode(this.ids.slice(this.windowStart));
+    return after.startsWith(before) ? after.slice(before.length) : after.slice(Math.min(before.length, after.length));
   }
 }
