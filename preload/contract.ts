@@ -6,6 +6,7 @@
  * message is rejected with a message naming the problem and never reaches the engine.
  */
 import { z } from 'zod';
+import { AdvisorInputSchema, RecommendationSchema } from '../main/engine/advisor/types';
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Domain types
@@ -110,6 +111,185 @@ export const RunStatusSchema = z.object({
 });
 export type RunStatus = z.infer<typeof RunStatusSchema>;
 
+/** A line of the run's log (what the CLI prints to stderr), for the dashboard's log panel. */
+export const RunLogSchema = z.object({
+  runId: z.string(),
+  level: z.enum(['info', 'warning', 'error']),
+  message: z.string(),
+  /** Milliseconds since the epoch. */
+  at: z.number(),
+});
+export type RunLog = z.infer<typeof RunLogSchema>;
+
+export const StageSummarySchema = z.object({
+  name: z.string(),
+  method: z.string(),
+  status: z.enum(['pending', 'running', 'completed', 'failed']),
+  base: z.string().optional(),
+  maxSteps: z.number().int().optional(),
+  step: z.number().int().optional(),
+  /** The workspace model the stage produced. */
+  output: z.string().optional(),
+  /** Held-out metrics at the end of the stage (e.g. eval_accuracy). */
+  evaluation: z.record(z.string(), z.number()).optional(),
+});
+
+export const RunSummarySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  status: z.enum(RUN_STATUSES),
+  /** The base model of the first stage. */
+  base: z.string(),
+  stages: z.array(StageSummarySchema),
+  message: z.string().optional(),
+  forkedFrom: z.object({ run: z.string(), stage: z.string(), step: z.number().int() }).optional(),
+  /** Position in the engine's queue (0: running next), for queued runs. */
+  queuePosition: z.number().int().nonnegative().optional(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type RunSummary = z.infer<typeof RunSummarySchema>;
+
+/** One logged step: stage, step, time and TRL-named metrics. */
+export const MetricsPointSchema = z.object({
+  stage: z.string(),
+  step: z.number().int().nonnegative(),
+  time: z.string(),
+  metrics: z.record(z.string(), z.number()),
+});
+export type MetricsPoint = z.infer<typeof MetricsPointSchema>;
+
+export const RunDetailSchema = z.object({
+  run: RunSummarySchema,
+  recipe: z.unknown(),
+  /** Everything logged so far, so a dashboard opened late (or reopened) shows the whole history. */
+  metrics: z.array(MetricsPointSchema),
+  samples: z.array(RunSampleSchema),
+  /** Saved checkpoints, the points a fork can start from. */
+  checkpoints: z.array(z.object({ stage: z.string(), step: z.number().int() })),
+});
+export type RunDetail = z.infer<typeof RunDetailSchema>;
+
+export const ModelSummarySchema = z.object({
+  name: z.string(),
+  architecture: z.enum(['llama', 'gpt2']),
+  modelType: z.string(),
+  parameters: z.number().int().nonnegative(),
+  /** The imported path, or the run that produced it. */
+  source: z.string(),
+  /** The model it was trained from (lineage). */
+  parent: z.string().optional(),
+  /** The method that produced it (sft, dpo, …), for trained models. */
+  method: z.string().optional(),
+  layers: z.number().int().positive(),
+  hiddenSize: z.number().int().positive(),
+  vocabSize: z.number().int().positive(),
+  maxPositions: z.number().int().positive(),
+  createdAt: z.string(),
+});
+export type ModelSummary = z.infer<typeof ModelSummarySchema>;
+
+export const DATASET_KINDS = [
+  'language_modeling',
+  'prompt_completion',
+  'preference',
+  'unpaired_preference',
+  'prompt_only',
+] as const;
+
+export const DatasetSummarySchema = z.object({
+  name: z.string(),
+  kind: z.enum(DATASET_KINDS),
+  format: z.enum(['standard', 'conversational']),
+  /** The file's layout: TRL's columns ("trl"), or the one import converted (hh-rlhf, alpaca, sharegpt, votes). */
+  layout: z.string(),
+  source: z.string(),
+  rows: z.number().int().nonnegative(),
+  accepted: z.number().int().nonnegative(),
+  truncated: z.number().int().nonnegative(),
+  maxLength: z.number().int().positive().optional(),
+  createdAt: z.string(),
+});
+export type DatasetSummary = z.infer<typeof DatasetSummarySchema>;
+
+export const DatasetProblemSchema = z.object({
+  line: z.number().int(),
+  field: z.string().nullable(),
+  message: z.string(),
+  severity: z.enum(['error', 'warning']),
+});
+
+export const LengthHistogramSchema = z.object({
+  maxLength: z.number().int().positive(),
+  buckets: z.array(z.object({ from: z.number().int(), to: z.number().int(), count: z.number().int() })),
+  over: z.number().int().nonnegative(),
+  longest: z.number().int().nonnegative(),
+});
+
+/** What an import found: `imported` false means nothing was written (invalid rows and no choice to drop them). */
+export const ImportReportSchema = z.object({
+  name: z.string(),
+  kind: z.enum(DATASET_KINDS).nullable(),
+  format: z.enum(['standard', 'conversational']).nullable(),
+  layout: z.string().nullable(),
+  file: z.string(),
+  fileFormat: z.string(),
+  gzip: z.boolean(),
+  rows: z.number().int().nonnegative(),
+  accepted: z.number().int().nonnegative(),
+  invalid: z.number().int().nonnegative(),
+  truncated: z.number().int().nonnegative(),
+  imported: z.boolean(),
+  problems: z.array(DatasetProblemSchema),
+  histogram: LengthHistogramSchema.optional(),
+});
+export type ImportReport = z.infer<typeof ImportReportSchema>;
+
+/** A chat turn, as chat templates take them. */
+export const ChatMessageSchema = z.object({ role: z.enum(['system', 'user', 'assistant']), content: z.string() });
+
+export const SamplingSchema = z.object({
+  temperature: z.number().min(0).max(5).default(0.7),
+  topP: z.number().gt(0).max(1).default(0.95),
+  topK: z.number().int().nonnegative().default(0),
+  maxNewTokens: z.number().int().positive().max(4096).default(128),
+  seed: z.number().int().nonnegative().default(0),
+});
+export type Sampling = z.infer<typeof SamplingSchema>;
+
+/** Streamed text of one chat answer: `text` is what this token added. */
+export const ChatTokenSchema = z.object({ requestId: z.string(), model: z.string(), text: z.string() });
+export type ChatToken = z.infer<typeof ChatTokenSchema>;
+
+export const VOTE_CHOICES = ['A', 'B', 'tie', 'both_bad'] as const;
+
+export const VoteSchema = z.object({
+  id: z.string(),
+  prompt: z.string(),
+  /** The answers in the order shown: slot A first. */
+  answers: z
+    .array(z.object({ model: z.string(), text: z.string() }))
+    .min(2)
+    .max(4),
+  choice: z.enum(VOTE_CHOICES),
+  annotator: z.string().min(1),
+  /** The names were hidden and the order shuffled when the vote was cast. */
+  blind: z.boolean(),
+  at: z.string(),
+});
+export type Vote = z.infer<typeof VoteSchema>;
+
+export const AgreementSchema = z.object({
+  annotators: z.array(z.string()),
+  /** Prompts that two or more annotators voted on. */
+  sharedPrompts: z.number().int().nonnegative(),
+  /** Of the annotator pairs on shared prompts, the share that chose the same model (null: no shared prompts). */
+  pairwiseAgreement: z.number().min(0).max(1).nullable(),
+  /** Cohen's kappa over those pairs, chance-corrected (null when undefined). */
+  kappa: z.number().nullable(),
+});
+export type Agreement = z.infer<typeof AgreementSchema>;
+
 // ---------------------------------------------------------------------------------------------------------------------
 // Verbs and events
 
@@ -121,6 +301,175 @@ export const verbs = {
   'engine.info': { request: NoPayload, response: EngineInfoSchema, handledBy: 'engine' },
   /** The engine's current status (the `engine.status` event carries every change). */
   'engine.status': { request: NoPayload, response: EngineStatusSchema, handledBy: 'host' },
+
+  /** Models in the workspace, with lineage. */
+  'models.list': {
+    request: NoPayload,
+    response: z.object({ models: z.array(ModelSummarySchema) }),
+    handledBy: 'engine',
+  },
+  /** Imports an HF folder or a llama2.c .bin (with its tokenizer.bin) into the workspace. */
+  'models.import': {
+    request: z
+      .object({ path: z.string().min(1), tokenizer: z.string().optional(), name: z.string().optional() })
+      .strict(),
+    response: ModelSummarySchema,
+    handledBy: 'engine',
+  },
+  'models.export': {
+    request: z.object({ name: z.string(), format: z.enum(['hf', 'onnx']), out: z.string().min(1) }).strict(),
+    response: z.object({ out: z.string() }),
+    handledBy: 'engine',
+  },
+  /** Deletes a model the UI asked to delete after confirmation; refused while a queued or running run uses it. */
+  'models.delete': {
+    request: z.object({ name: z.string() }).strict(),
+    response: z.object({ deleted: z.string() }),
+    handledBy: 'engine',
+  },
+
+  'datasets.list': {
+    request: NoPayload,
+    response: z.object({ datasets: z.array(DatasetSummarySchema) }),
+    handledBy: 'engine',
+  },
+  /** A file the browser read (drag-and-drop, file picker), stored under the workspace's uploads/ for import. */
+  'datasets.upload': {
+    request: z.object({ filename: z.string().min(1).max(255), base64: z.string() }).strict(),
+    response: z.object({ path: z.string() }),
+    handledBy: 'engine',
+  },
+  /**
+   * Validates and imports a file. `invalid`: 'refuse' imports nothing when a row is invalid (the report says why),
+   * 'drop' leaves those rows out; `truncate` keeps rows longer than maxLength for the trainer to cut.
+   */
+  'datasets.import': {
+    request: z
+      .object({
+        path: z.string().min(1),
+        name: z.string().optional(),
+        kind: z.enum(['sft', 'preference', 'prompts', 'unpaired']).optional(),
+        invalid: z.enum(['refuse', 'drop']).default('refuse'),
+        truncate: z.boolean().default(false),
+        maxLength: z.number().int().positive().optional(),
+        model: z.string().optional(),
+      })
+      .strict(),
+    response: z.object({ report: ImportReportSchema, dataset: DatasetSummarySchema.optional() }),
+    handledBy: 'engine',
+  },
+  /** Rows of a dataset, each with its text as the model would see it (the model's chat template applied). */
+  'datasets.preview': {
+    request: z
+      .object({
+        name: z.string(),
+        offset: z.number().int().nonnegative().default(0),
+        limit: z.number().int().positive().max(200).default(20),
+        model: z.string().optional(),
+      })
+      .strict(),
+    response: z.object({
+      total: z.number().int().nonnegative(),
+      rows: z.array(
+        z.object({ index: z.number().int(), row: z.record(z.string(), z.unknown()), rendered: z.string() }),
+      ),
+      histogram: LengthHistogramSchema.optional(),
+    }),
+    handledBy: 'engine',
+  },
+  /** Edits a row (e.g. relabels a pair by swapping chosen and rejected); the row is validated as on import. */
+  'datasets.updateRow': {
+    request: z
+      .object({ name: z.string(), index: z.number().int().nonnegative(), row: z.record(z.string(), z.unknown()) })
+      .strict(),
+    response: z.object({ index: z.number().int() }),
+    handledBy: 'engine',
+  },
+  /** The demo's base model and datasets (SPEC §6), imported into the workspace when missing. */
+  'demo.setup': {
+    request: NoPayload,
+    response: z.object({
+      baseModel: z.string(),
+      datasets: z.object({ sft: z.string(), preference: z.string(), rmHeldOut: z.string(), evalPrompts: z.string() }),
+    }),
+    handledBy: 'engine',
+  },
+
+  'runs.list': { request: NoPayload, response: z.object({ runs: z.array(RunSummarySchema) }), handledBy: 'engine' },
+  'runs.show': { request: z.object({ runId: z.string() }).strict(), response: RunDetailSchema, handledBy: 'engine' },
+  /** Validates a recipe (SPEC §7) and queues it; runs train one at a time, in order. */
+  'runs.start': {
+    request: z.object({ recipe: z.unknown() }).strict(),
+    response: RunSummarySchema,
+    handledBy: 'engine',
+  },
+  /** Stops a running run after its current step (it keeps its checkpoints and can be resumed) or unqueues it. */
+  'runs.stop': { request: z.object({ runId: z.string() }).strict(), response: RunSummarySchema, handledBy: 'engine' },
+  /** Queues a stopped, interrupted or failed run to continue from its newest checkpoint. */
+  'runs.resume': { request: z.object({ runId: z.string() }).strict(), response: RunSummarySchema, handledBy: 'engine' },
+  /** A new run from a checkpoint of another, with changed settings (TRL names), queued. */
+  'runs.fork': {
+    request: z
+      .object({
+        runId: z.string(),
+        stage: z.string().optional(),
+        step: z.number().int().positive().optional(),
+        set: z.record(z.string(), z.unknown()).default({}),
+      })
+      .strict(),
+    response: RunSummarySchema,
+    handledBy: 'engine',
+  },
+
+  /** One model's answer, streamed as `chat.token` events with the request's id; resolves with the whole answer. */
+  'chat.generate': {
+    request: z
+      .object({
+        requestId: z.string().min(1),
+        model: z.string(),
+        messages: z.array(ChatMessageSchema).min(1),
+        sampling: SamplingSchema.default({ temperature: 0.7, topP: 0.95, topK: 0, maxNewTokens: 128, seed: 0 }),
+      })
+      .strict(),
+    response: z.object({
+      requestId: z.string(),
+      model: z.string(),
+      text: z.string(),
+      tokens: z.number().int().nonnegative(),
+      tokensPerSecond: z.number().nonnegative(),
+      /** True when chat.cancel ended it early. */
+      cancelled: z.boolean(),
+    }),
+    handledBy: 'engine',
+  },
+  'chat.cancel': {
+    request: z.object({ requestId: z.string() }).strict(),
+    response: z.object({ cancelled: z.boolean() }),
+    handledBy: 'engine',
+  },
+
+  /** Stores a vote with its annotator; it becomes a preference row (prompt, chosen, rejected) when it has a winner. */
+  'votes.add': { request: VoteSchema.omit({ id: true, at: true }).strict(), response: VoteSchema, handledBy: 'engine' },
+  'votes.list': {
+    request: NoPayload,
+    response: z.object({ votes: z.array(VoteSchema), agreement: AgreementSchema }),
+    handledBy: 'engine',
+  },
+  /** The votes with a winner as a preference dataset (A or B chosen; ties and "both bad" are left out and counted). */
+  'votes.toDataset': {
+    request: z.object({ name: z.string().min(1) }).strict(),
+    response: z.object({ dataset: DatasetSummarySchema, pairs: z.number().int(), leftOut: z.number().int() }),
+    handledBy: 'engine',
+  },
+
+  /** The wizard's recommendation from the decision framework (SPEC §2), with memory and time estimates. */
+  'advisor.recommend': { request: AdvisorInputSchema, response: RecommendationSchema, handledBy: 'engine' },
+  /** Training tokens/s per method measured on this machine (from finished runs), for the advisor's time estimates. */
+  'advisor.throughput': {
+    request: NoPayload,
+    response: z.object({ tokensPerSecond: z.record(z.string(), z.number()), basis: z.string() }),
+    handledBy: 'engine',
+  },
 } as const;
 
 /** Every event the engine side pushes to the UI. */
@@ -129,6 +478,8 @@ export const events = {
   'run.progress': RunProgressSchema,
   'run.status': RunStatusSchema,
   'run.sample': RunSampleSchema,
+  'run.log': RunLogSchema,
+  'chat.token': ChatTokenSchema,
 } as const;
 
 export type VerbName = keyof typeof verbs;

@@ -2,7 +2,10 @@
  * Entry of the engine process: an Electron utilityProcess in the app, a Node child process under the CLI and the
  * headless server. It selects the backend, reports ready, then answers requests from its host.
  */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { type ContractErrorData, isVerbName, RequestMessageSchema } from '../../preload/contract';
+import { shippedDemoBase } from './demo/setup';
 import { Engine } from './engine';
 import { BUSY_AFTER_MS, type EngineToHost } from './protocol';
 
@@ -46,7 +49,10 @@ async function main(): Promise<void> {
     engine = await Engine.start({
       workspace: process.env.AWB_WORKSPACE ?? process.cwd(),
       forcedBackend: process.env.AWB_BACKEND,
+      emit: (event, payload) => channel.send({ kind: 'event', event, payload }),
+      demoBaseFolder: shippedDemoBase(path.dirname(fileURLToPath(import.meta.url))),
     });
+    await engine.queue.recover();
   } catch (error) {
     const exitCode = (error as { exitCode?: number }).exitCode ?? 1;
     channel.send({ kind: 'fatal', message: error instanceof Error ? error.message : String(error), exitCode });

@@ -1,17 +1,12 @@
 /** `awb demo [--quick] [--json]` runs the demo pipelines; `awb demo pretrain-base --out DIR` makes the base model. */
-import path from 'node:path';
 import type { RunProgress } from '../../../preload/contract';
 import { type DemoResult, type DemoRow, runDemo } from '../../engine/demo/pipeline';
+import { shippedDemoBase } from '../../engine/demo/setup';
 import { Engine } from '../../engine/engine';
 import type { RunEvents } from '../../engine/runs/runner';
 import { type CliContext, type CliValues, type Command, UsageError } from '../context';
 import { table } from '../format';
 import { PRETRAIN_OPTIONS, pretrainBase } from './demo-pretrain';
-
-/** The shipped base model: resources/demo-base next to the build (out/main → ../../resources). */
-export function shippedDemoBase(buildDir: string): string {
-  return path.join(buildDir, '..', '..', 'resources', 'demo-base');
-}
 
 function progressPrinter(ctx: CliContext): RunEvents {
   let last = 0;

@@ -48,14 +48,26 @@ export interface DatasetRecord {
   createdAt: string;
 }
 
+/** A vote from the chat pane (the contract's Vote). */
+export interface VoteRecord {
+  id: string;
+  prompt: string;
+  answers: Array<{ model: string; text: string }>;
+  choice: 'A' | 'B' | 'tie' | 'both_bad';
+  annotator: string;
+  blind: boolean;
+  at: string;
+}
+
 export interface CatalogueData {
   version: 1;
   models: ModelRecord[];
   datasets: DatasetRecord[];
+  votes: VoteRecord[];
 }
 
 export const CATALOGUE_FILE = 'catalogue.json';
-const EMPTY: CatalogueData = { version: 1, models: [], datasets: [] };
+const EMPTY: CatalogueData = { version: 1, models: [], datasets: [], votes: [] };
 
 export class Catalogue {
   private constructor(
@@ -118,6 +130,17 @@ export class Catalogue {
     await Catalogue.read(this.db); // another process may have written since this one opened it
     await this.db.update((data) => {
       data.datasets.push(record);
+    });
+  }
+
+  votes(): VoteRecord[] {
+    return this.db.data.votes;
+  }
+
+  async addVote(record: VoteRecord): Promise<void> {
+    await Catalogue.read(this.db);
+    await this.db.update((data) => {
+      data.votes.push(record);
     });
   }
 }

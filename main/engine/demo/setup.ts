@@ -14,6 +14,11 @@ import { DEMO_QUICK_SIZES, DEMO_SIZES, demoDatasets, type EvalPrompt } from './d
 import { findDemoPrompt } from './prompts';
 
 export const DEMO_SEED = 1;
+
+/** The shipped base model: resources/demo-base next to the build (out/main → ../../resources). */
+export function shippedDemoBase(buildDir: string): string {
+  return path.join(buildDir, '..', '..', 'resources', 'demo-base');
+}
 export const DEMO_BASE_MODEL = 'demo-base';
 
 export interface DemoWorkspace {

@@ -252,6 +252,11 @@ export async function prepareDpo(context: MethodContext): Promise<PreparedMethod
   return {
     trainable,
     size: pairs.length,
+    tokens: (indices) =>
+      indices.reduce(
+        (sum, i) => sum + (pairs[i] as PairExample).chosen.ids.length + (pairs[i] as PairExample).rejected.ids.length,
+        0,
+      ),
     loss(indices) {
       const batch = indices.map((i) => pairs[i] as PairExample);
       const [policyChosen, policyRejected] = tf.split(pairLogProbs(model, batch, padId, reduction, true), 2) as [

@@ -24,6 +24,8 @@ export interface PreparedMethod {
   trainable: Params;
   /** Number of training examples. */
   size: number;
+  /** Tokens the examples at these indices hold (both sequences of a pair), for tokens/s. */
+  tokens(indices: number[]): number;
   /** The loss and metrics of the examples at these indices (runs inside the trainer's gradient tape). */
   loss(indices: number[]): LossOutput;
   /** Held-out metrics, when the method has them (e.g. the reward model's eval accuracy). */

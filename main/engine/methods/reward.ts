@@ -132,6 +132,8 @@ export async function prepareReward(context: MethodContext): Promise<PreparedMet
   return {
     trainable,
     size: pairs.length,
+    tokens: (indices) =>
+      indices.reduce((sum, i) => sum + (pairs[i] as [Sequence, Sequence]).reduce((n, s) => n + s.ids.length, 0), 0),
     loss(indices) {
       const [chosen, rejected] = tf.split(
         pairScores(

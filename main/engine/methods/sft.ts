@@ -104,6 +104,7 @@ export async function prepareSft(context: MethodContext): Promise<PreparedMethod
   return {
     trainable: trainableParams(model, args, context.seed),
     size: examples.length,
+    tokens: (indices) => indices.reduce((sum, i) => sum + (examples[i] as Sequence).ids.length, 0),
     loss(indices) {
       const output = batchLoss(indices.map((i) => examples[i] as Sequence));
       return { loss: output.loss, metrics: namedMetrics(output, SFT_METRICS) };

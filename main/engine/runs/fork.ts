@@ -42,6 +42,12 @@ export async function forkRun(
   options: ForkOptions,
   events: RunEvents = {},
 ): Promise<RunRecord> {
+  const record = await createFork(workspace, sourceId, options);
+  return executeRun(workspace, record.id, events, true);
+}
+
+/** The forked run, created and queued with its copied checkpoint; executeRun with resume trains it. */
+export async function createFork(workspace: string, sourceId: string, options: ForkOptions): Promise<RunRecord> {
   const store = await RunStore.open(workspace);
   const source = store.get(sourceId);
   const { stage, checkpoint, step } = await findCheckpoint(workspace, source, options);
@@ -59,5 +65,5 @@ export async function forkRun(
   // Earlier stages are done: their outputs serve as the forked stage's base.
   for (const earlier of source.stages.slice(0, index)) await store.updateStage(record.id, earlier.name, earlier);
   await cp(checkpoint, path.join(runFolder(workspace, record.id), stage, checkpointName(step)), { recursive: true });
-  return executeRun(workspace, record.id, events, true);
+  return record;
 }

@@ -26,6 +26,18 @@ export interface RunEvents {
   progress?(progress: RunProgress): void;
   status?(status: RunStatus): void;
   sample?(sample: RunSample): void;
+  /** Asked between steps: true stops the run after a checkpoint (status "stopped", resumable). */
+  shouldStop?(): boolean;
+}
+
+/** The run was asked to stop: not a failure. */
+class RunStopped extends Error {
+  constructor(
+    readonly stage: string,
+    readonly step: number,
+  ) {
+    super(`stopped at step ${step} of stage ${stage}; resume continues from there`);
+  }
 }
 
 const SAMPLE_PROMPTS = 3;
@@ -93,7 +105,7 @@ function stageReporters(context: ReporterContext): Pick<TrainStageOptions, 'onSt
   const base = { runId: record.id, stage: stage.name, method: stage.method, maxSteps: context.maxSteps };
   const samplesFile = path.join(runFolder(context.workspace, record.id), 'samples.jsonl');
   return {
-    onStep: ({ step, result }) => {
+    onStep: ({ step, result, tokensPerSecond }) => {
       const etaSeconds = ((performance.now() - started) / 1000 / step) * (context.maxSteps - step);
       const metrics = {
         loss: result.loss,
@@ -101,7 +113,7 @@ function stageReporters(context: ReporterContext): Pick<TrainStageOptions, 'onSt
         learning_rate: result.learningRate,
         ...result.metrics,
       };
-      events.progress?.({ ...base, step, etaSeconds, metrics });
+      events.progress?.({ ...base, step, etaSeconds, metrics, ...(tokensPerSecond ? { tokensPerSecond } : {}) });
     },
     onEval: async (step, metrics) => {
       if (Object.keys(metrics).length > 0) events.progress?.({ ...base, step, metrics });
@@ -152,7 +164,8 @@ async function runStage(
     prompts: samplePrompts(evalRows ?? rows, tokenizer, args.max_length),
     workspace,
   });
-  await trainStage({
+  const last = await trainStage({
+    shouldStop: events.shouldStop,
     stage: stage.name,
     model,
     prepared,
@@ -163,6 +176,12 @@ async function runStage(
     log: new MetricsLog(path.join(runFolder(workspace, record.id), 'metrics.jsonl')),
     ...reporters,
   });
+  if ((last?.step ?? 0) < args.max_steps && events.shouldStop?.()) {
+    prepared.dispose();
+    model.dispose();
+    await store.updateStage(record.id, stage.name, { step: last?.step ?? 0 });
+    throw new RunStopped(stage.name, last?.step ?? 0);
+  }
   const evaluation = (await prepared.evaluate?.()) ?? {};
   const output = await saveTrainedModel(
     workspace,
@@ -201,6 +220,11 @@ export async function executeRun(
     await store.update(id, { status: 'completed' });
     events.status?.({ runId: id, status: 'completed' });
   } catch (error) {
+    if (error instanceof RunStopped) {
+      await store.update(id, { status: 'stopped', message: error.message });
+      events.status?.({ runId: id, status: 'stopped', stage: error.stage, message: error.message });
+      return store.get(id);
+    }
     const message = error instanceof Error ? error.message : String(error);
     await store.update(id, { status: 'failed', message });
     events.status?.({ runId: id, status: 'failed', message });
@@ -226,6 +250,12 @@ export async function startRun(
   file: string,
   events: RunEvents = {},
 ): Promise<RunRecord> {
+  const record = await createRun(workspace, recipeJson, file);
+  return executeRun(workspace, record.id, events, false);
+}
+
+/** Validates the recipe and creates the run, queued; nothing trains yet. */
+export async function createRun(workspace: string, recipeJson: unknown, file: string): Promise<RunRecord> {
   const recipe = parseRecipe(recipeJson, file);
   recipe.stages.forEach(splitConfig); // every stage's settings are checked before anything trains
   await checkOutputNames(workspace, recipe);
@@ -236,7 +266,7 @@ export async function startRun(
     path.join(runFolder(workspace, record.id), 'recipe.json'),
     `${JSON.stringify(recipeJson, null, 2)}\n`,
   );
-  return executeRun(workspace, record.id, events, false);
+  return record;
 }
 
 /** Continues an interrupted or failed run from its last checkpoint. */

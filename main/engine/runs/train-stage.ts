@@ -64,11 +64,15 @@ export async function trainStage(options: TrainStageOptions): Promise<StepResult
   let last: StepResult | undefined;
   try {
     while (trainer.step < args.max_steps && !options.shouldStop?.()) {
+      let tokens = 0;
       const microBatches = Array.from({ length: args.gradient_accumulation_steps }, () => {
         const indices = sampler.next(args.per_device_train_batch_size);
+        tokens += prepared.tokens(indices);
         return () => prepared.loss(indices);
       });
+      const started = performance.now();
       last = await trainer.trainStep(microBatches);
+      const tokensPerSecond = tokens / ((performance.now() - started) / 1000);
       if (last.step % args.logging_steps === 0 || last.step === args.max_steps) {
         const { step, loss, gradNorm, learningRate, metrics } = last;
         await options.log.append({
@@ -79,9 +83,16 @@ export async function trainStage(options: TrainStageOptions): Promise<StepResult
           grad_norm: gradNorm,
           learning_rate: learningRate,
           ...metrics,
+          tokens_per_second: tokensPerSecond,
         });
       }
-      options.onStep?.({ stage: options.stage, step: last.step, maxSteps: args.max_steps, result: last });
+      options.onStep?.({
+        stage: options.stage,
+        step: last.step,
+        maxSteps: args.max_steps,
+        result: last,
+        tokensPerSecond,
+      });
       if (args.eval_steps && last.step % args.eval_steps === 0) await evaluate(options, last.step);
       const due = last.step % args.save_steps === 0 || last.step === args.max_steps || options.shouldStop?.();
       if (due)
