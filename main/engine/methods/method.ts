@@ -4,7 +4,7 @@ import type { Params } from '../models/layers';
 import type { CausalLM } from '../models/model';
 import type { TrainingArgs } from '../runs/training-args';
 import type { Tokenizer } from '../tokenizers/tokenizer';
-import type { LossOutput } from '../training/trainer';
+import type { LossOutput, StepResult, Trainer } from '../training/trainer';
 
 export interface MethodContext {
   model: CausalLM;
@@ -17,6 +17,8 @@ export interface MethodContext {
   /** The method's own settings (e.g. DPO's beta), TRL's names. */
   options: Record<string, unknown>;
   seed: number;
+  /** Loads another workspace model (PPO's reward model). */
+  loadModel?(name: string): Promise<{ model: CausalLM; tokenizer: Tokenizer }>;
 }
 
 export interface PreparedMethod {
@@ -28,6 +30,12 @@ export interface PreparedMethod {
   tokens(indices: number[]): number;
   /** The loss and metrics of the examples at these indices (runs inside the trainer's gradient tape). */
   loss(indices: number[]): LossOutput;
+  /**
+   * A step of the method's own, for methods whose step is more than one gradient update (PPO: rollouts, then
+   * epochs × minibatches of updates). It must advance the trainer's step by one; without it, a step is one update of
+   * `loss` over the sampled indices.
+   */
+  step?(trainer: Trainer, indices: number[]): Promise<StepResult>;
   /** Held-out metrics, when the method has them (e.g. the reward model's eval accuracy). */
   evaluate?(): Promise<Record<string, number>>;
   dispose(): void;

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { z as zod } from 'zod';
 import { DpoOptionsSchema, prepareDpo } from './dpo';
 import type { PrepareMethod } from './method';
+import { PpoOptionsSchema, preparePpo } from './ppo';
 import { prepareReward, RewardOptionsSchema } from './reward';
 import { prepareSft } from './sft';
 
@@ -16,4 +17,5 @@ export const TRAINING_METHODS: Record<string, MethodSpec> = {
   sft: { options: zod.object({}), prepare: prepareSft },
   reward: { options: RewardOptionsSchema, prepare: prepareReward },
   dpo: { options: DpoOptionsSchema, prepare: prepareDpo },
+  ppo: { options: PpoOptionsSchema, prepare: preparePpo },
 };

@@ -4,11 +4,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { copyFile, cp, mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, cp, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
 import { Catalogue, type ModelRecord } from '../catalogue/catalogue';
 import { InputError } from '../errors';
 import { readLlama2c } from '../io/llama2c';
+import { readSafetensorsFile, serializeSafetensors } from '../io/safetensors';
 import { readHfTokenizer } from '../tokenizers/hf';
 import { parseLlama2cTokenizer, readLlama2cTokenizer } from '../tokenizers/llama2c';
 import type { Tokenizer } from '../tokenizers/tokenizer';
@@ -150,8 +152,9 @@ export async function importModel(
 }
 
 /**
- * Saves a trained model (LoRA merged, heads left out) as a new workspace model whose parent is `base`, with the base's
- * tokenizer files: the lineage base → SFT → DPO.
+ * Saves a trained model (LoRA merged) as a new workspace model whose parent is `base`, with the base's tokenizer
+ * files: the lineage base → SFT → DPO. Scalar heads (a reward model's score, PPO's value) go to heads.safetensors
+ * beside the HF weights, which stay as transformers reads them.
  */
 export async function saveTrainedModel(
   workspace: string,
@@ -172,7 +175,25 @@ export async function saveTrainedModel(
     tokenizerKind: base.tokenizer,
     tokenizerFiles,
   };
-  return addModel(workspace, name, read, { source, parent: base.name });
+  const record = await addModel(workspace, name, read, { source, parent: base.name });
+  const heads = Object.entries(read.engineTensors)
+    .filter(([tensor]) => HEAD_PATTERN.test(tensor))
+    .map(([tensor, data]) => ({ name: tensor, shape: model.params[tensor]?.shape ?? [data.length], data }));
+  if (heads.length > 0) await writeFile(path.join(workspace, record.folder, HEADS_FILE), serializeSafetensors(heads));
+  return record;
+}
+
+const HEADS_FILE = 'heads.safetensors';
+const HEAD_PATTERN = /^(score|value)\.(weight|bias)$/;
+
+/** The model's scalar heads, when it was saved with some. */
+async function loadHeads(folder: string, model: CausalLM): Promise<void> {
+  const file = path.join(folder, HEADS_FILE);
+  if (!existsSync(file)) return;
+  for (const tensor of (await readSafetensorsFile(file)).tensors) {
+    if (HEAD_PATTERN.test(tensor.name))
+      model.params[tensor.name] = tf.variable(tf.tensor(tensor.data, tensor.shape), true);
+  }
 }
 
 export interface LoadedModel {
@@ -198,6 +219,7 @@ export async function loadModel(workspace: string, name: string): Promise<Loaded
   const folder = path.join(workspace, record.folder);
   const { config, tensors } = await readHfModel(folder);
   const model = CausalLM.fromTensors(config, fromHfTensors(config, tensors as Map<string, HfTensor>, folder));
+  await loadHeads(folder, model);
   return { record, model, tokenizer: await loadTokenizer(folder, record, config.vocabSize) };
 }
 

@@ -21,7 +21,7 @@ export class RunQueue {
   constructor(
     private readonly workspace: string,
     private readonly events: RunEvents,
-    private readonly log: (runId: string, level: 'info' | 'error', message: string) => void = () => {},
+    private readonly log: (runId: string, level: 'info' | 'warning' | 'error', message: string) => void = () => {},
   ) {}
 
   /** Queues the runs a previous engine left queued. */
@@ -75,7 +75,13 @@ export class RunQueue {
       this.current = control;
       this.log(next.id, 'info', next.resume ? 'resuming from the newest checkpoint' : 'training starts');
       try {
-        await executeRun(this.workspace, next.id, { ...this.events, shouldStop: () => control.stop }, next.resume);
+        const runId = next.id;
+        const events: RunEvents = {
+          ...this.events,
+          shouldStop: () => control.stop,
+          log: (level, message) => this.log(runId, level, message),
+        };
+        await executeRun(this.workspace, runId, events, next.resume);
         this.log(next.id, 'info', 'the run ended');
       } catch (error) {
         this.log(next.id, 'error', error instanceof Error ? error.message : String(error));

@@ -28,6 +28,8 @@ export interface RunEvents {
   sample?(sample: RunSample): void;
   /** Asked between steps: true stops the run after a checkpoint (status "stopped", resumable). */
   shouldStop?(): boolean;
+  /** A line for the run's log, e.g. a method's warning. */
+  log?(level: 'info' | 'warning' | 'error', message: string): void;
 }
 
 /** The run was asked to stop: not a failure. */
@@ -87,6 +89,18 @@ function baseOf(stage: Stage, index: number, recipe: Recipe, record: RunRecord):
   return output;
 }
 
+/** Option values "@stage" (e.g. PPO's reward_model: "@rm") become that earlier stage's output model. */
+function resolveStageOutputs(options: Record<string, unknown>, record: RunRecord): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(options).map(([key, value]) => {
+      if (typeof value !== 'string' || !value.startsWith('@')) return [key, value];
+      const output = record.stages.find((s) => s.name === value.slice(1))?.output;
+      if (!output) throw new Error(`${key} names ${value}, a stage that has not produced a model`);
+      return [key, output];
+    }),
+  );
+}
+
 interface ReporterContext {
   record: RunRecord;
   stage: Stage;
@@ -106,6 +120,7 @@ function stageReporters(context: ReporterContext): Pick<TrainStageOptions, 'onSt
   const samplesFile = path.join(runFolder(context.workspace, record.id), 'samples.jsonl');
   return {
     onStep: ({ step, result, tokensPerSecond }) => {
+      for (const warning of result.warnings ?? []) events.log?.('warning', `${stage.name} step ${step}: ${warning}`);
       const etaSeconds = ((performance.now() - started) / 1000 / step) * (context.maxSteps - step);
       const metrics = {
         loss: result.loss,
@@ -147,12 +162,17 @@ async function runStage(
 ) {
   const recipe = record.recipe as Recipe & { stages: Stage[] };
   const stage = recipe.stages[index] as Stage;
-  const { spec, options, args, evalDataset } = splitConfig(stage);
+  const { spec, options: ownOptions, args, evalDataset } = splitConfig(stage);
+  const options = resolveStageOutputs(ownOptions, record);
   const { model, tokenizer, record: base } = await loadModel(workspace, baseOf(stage, index, recipe, record));
   const rows = (await loadDataset(workspace, stage.dataset)).rows;
   const evalRows = evalDataset ? (await loadDataset(workspace, evalDataset)).rows : undefined;
   const seed = recipe.seed * 1000 + index;
-  const prepared = await spec.prepare({ model, tokenizer, rows, evalRows, args, options, seed });
+  const loadOther = async (name: string) => {
+    const loaded = await loadModel(workspace, name);
+    return { model: loaded.model, tokenizer: loaded.tokenizer };
+  };
+  const prepared = await spec.prepare({ model, tokenizer, rows, evalRows, args, options, seed, loadModel: loadOther });
   await store.updateStage(record.id, stage.name, { status: 'running', base: base.name, maxSteps: args.max_steps });
   const reporters = stageReporters({
     record,

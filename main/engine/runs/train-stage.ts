@@ -65,13 +65,15 @@ export async function trainStage(options: TrainStageOptions): Promise<StepResult
   try {
     while (trainer.step < args.max_steps && !options.shouldStop?.()) {
       let tokens = 0;
-      const microBatches = Array.from({ length: args.gradient_accumulation_steps }, () => {
+      const batches = Array.from({ length: args.gradient_accumulation_steps }, () => {
         const indices = sampler.next(args.per_device_train_batch_size);
         tokens += prepared.tokens(indices);
-        return () => prepared.loss(indices);
+        return indices;
       });
       const started = performance.now();
-      last = await trainer.trainStep(microBatches);
+      last = prepared.step
+        ? await prepared.step(trainer, batches.flat())
+        : await trainer.trainStep(batches.map((indices) => () => prepared.loss(indices)));
       const tokensPerSecond = tokens / ((performance.now() - started) / 1000);
       if (last.step % args.logging_steps === 0 || last.step === args.max_steps) {
         const { step, loss, gradNorm, learningRate, metrics } = last;

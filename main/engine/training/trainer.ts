@@ -33,6 +33,8 @@ export interface StepResult {
   learningRate: number;
   /** Each metric averaged over the micro-batches. */
   metrics: Record<string, number>;
+  /** What a method's monitors noticed this step (PPO's reward-hacking warnings), for the run's log. */
+  warnings?: string[];
 }
 
 /** The run stops: a loss or gradient that is NaN or infinite would poison the weights. */
@@ -76,8 +78,12 @@ export class Trainer {
     this.stepIndex = value;
   }
 
-  /** Runs one optimizer step over the micro-batches (gradient accumulation: their mean loss is minimised). */
-  async trainStep(microBatches: Array<() => LossOutput>): Promise<StepResult> {
+  /**
+   * Runs one optimizer step over the micro-batches (gradient accumulation: their mean loss is minimised). With
+   * `countStep` false the update is applied at the current step's learning rate without advancing the step: PPO
+   * makes several updates (epochs × minibatches) per training step.
+   */
+  async trainStep(microBatches: Array<() => LossOutput>, countStep = true): Promise<StepResult> {
     const variables = Object.values(this.params);
     const names = new Map(variables.map((v, i) => [v.name, Object.keys(this.params)[i] as string]));
     const sums: Record<string, tf.Tensor> = {};
@@ -100,13 +106,14 @@ export class Trainer {
         metricTotals[key] = (metricTotals[key] ?? 0) + ((await metric.data())[0] as number) / microBatches.length;
       tf.dispose(Object.values(metrics));
     }
-    return this.apply(sums, lossTotal, metricTotals);
+    return this.apply(sums, lossTotal, metricTotals, countStep);
   }
 
   private async apply(
     sums: Record<string, tf.Tensor>,
     loss: number,
     metrics: Record<string, number>,
+    countStep: boolean,
   ): Promise<StepResult> {
     const norm = tf.tidy(() => tf.sqrt(tf.addN(Object.values(sums).map((g) => tf.sum(tf.square(g))))));
     const gradNorm = (await norm.data())[0] as number;
@@ -128,7 +135,8 @@ export class Trainer {
     this.optimizer.apply(clipped, learningRate);
     tf.dispose(Object.values(sums));
     if (clipped !== sums) tf.dispose(Object.values(clipped));
-    return { step: ++this.stepIndex, loss, gradNorm, learningRate, metrics };
+    if (countStep) this.stepIndex += 1;
+    return { step: this.stepIndex, loss, gradNorm, learningRate, metrics };
   }
 
   dispose(): void {
