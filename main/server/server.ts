@@ -1,6 +1,6 @@
 /**
  * The headless server (`awb serve`): the built renderer over HTTP and the contract over a WebSocket at /ws, so the
- * same UI runs in a browser against a local or remote engine.
+ * same UI runs in a browser against a local or remote engine; and an OpenAI-compatible API at /v1 (openai.ts).
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,6 +9,7 @@ import { type WebSocket, WebSocketServer } from 'ws';
 import { type EventMessage, RequestMessageSchema, type ResponseMessage } from '../../preload/contract';
 import type { EngineHost } from '../host/engine-host';
 import { checkServeOptions, isAuthorized, isSameOrigin, TOKEN_COOKIE } from './auth';
+import { handleOpenAi } from './openai';
 import { serveStatic } from './static-files';
 
 export interface ServerOptions {
@@ -90,7 +91,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       response.end();
       return;
     }
-    void serveStatic(options.rendererDir, url.pathname, response);
+    if (url.pathname.startsWith('/v1/') && !isSameOrigin(request)) {
+      response.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8' }).end('cross-origin requests are refused');
+      return;
+    }
+    void handleOpenAi(request, response, url, options.engine).then((handled) => {
+      if (!handled) void serveStatic(options.rendererDir, url.pathname, response);
+    });
   });
 
   server.on('upgrade', (request, socket, head) => {
