@@ -1,65 +1,62 @@
-import { useEffect, useState } from 'react';
+import { type ReactElement, useState } from 'react';
+import { Sidebar } from './app/Sidebar';
+import { Toasts } from './app/Toasts';
+import { useRunNotices } from './app/useRunNotices';
+import { useSectionRoute } from './app/useSectionRoute';
 import type { WorkbenchClient } from './client/client';
 import { StatusBar } from './components/StatusBar';
 import { useEngineInfo } from './hooks/useEngineInfo';
 import { useEngineStatus } from './hooks/useEngineStatus';
+import { ChatSection } from './sections/ChatSection';
+import { DataSection } from './sections/DataSection';
 import { EngineSection } from './sections/EngineSection';
+import { ModelsSection } from './sections/ModelsSection';
+import { RunsSection } from './sections/RunsSection';
 import { SECTIONS, type SectionSpec } from './sections/sections';
+import { WizardSection } from './sections/WizardSection';
 
-function sectionFromHash(hash: string): SectionSpec['id'] {
-  const id = hash.replace(/^#\/?/, '');
-  return SECTIONS.find((section) => section.id === id)?.id ?? 'wizard';
+type BodyId = Exclude<SectionSpec['id'], 'engine' | 'chat'>;
+
+const SECTION_BODIES: Record<BodyId, (props: { client: WorkbenchClient }) => ReactElement> = {
+  wizard: WizardSection,
+  data: DataSection,
+  runs: RunsSection,
+  models: ModelsSection,
+};
+
+/**
+ * Chat stays mounted once opened, hidden while another section shows: answers still streaming and a round not yet
+ * voted on survive a look at the Runs section.
+ */
+function useChatKept(active: SectionSpec['id']): boolean {
+  const [kept, setKept] = useState(active === 'chat');
+  if (active === 'chat' && !kept) setKept(true);
+  return kept;
 }
 
 export function App({ client }: { client: WorkbenchClient }) {
-  const [active, setActive] = useState(() => sectionFromHash(window.location.hash));
+  const active = useSectionRoute();
   const statusView = useEngineStatus(client);
   const engineInfo = useEngineInfo(client, statusView.status);
-
-  useEffect(() => {
-    const onHash = () => setActive(sectionFromHash(window.location.hash));
-    // Ctrl/Cmd+1…6 switch sections, like tabs in a browser.
-    const onKey = (event: KeyboardEvent) => {
-      const index = Number(event.key) - 1;
-      if ((event.ctrlKey || event.metaKey) && SECTIONS[index]) {
-        event.preventDefault();
-        window.location.hash = `#/${SECTIONS[index].id}`;
-      }
-    };
-    window.addEventListener('hashchange', onHash);
-    window.addEventListener('keydown', onKey);
-    return () => {
-      window.removeEventListener('hashchange', onHash);
-      window.removeEventListener('keydown', onKey);
-    };
-  }, []);
-
+  const notices = useRunNotices(client);
+  const chatKept = useChatKept(active);
   const section = SECTIONS.find((candidate) => candidate.id === active) ?? SECTIONS[0];
+  const Body = section && section.id in SECTION_BODIES ? SECTION_BODIES[section.id as BodyId] : undefined;
   return (
     <div className="app">
-      <nav className="sidebar" aria-label="Sections">
-        <div className="brand">Alignment Workbench</div>
-        {SECTIONS.map((candidate, index) => (
-          <a
-            key={candidate.id}
-            href={`#/${candidate.id}`}
-            className={candidate.id === active ? 'nav-item active' : 'nav-item'}
-            aria-current={candidate.id === active ? 'page' : undefined}
-            title={`${candidate.title} (Ctrl+${index + 1})`}
-          >
-            {candidate.title}
-          </a>
-        ))}
-      </nav>
+      <Sidebar active={active} />
       <main className="content" data-testid={`section-${section?.id}`}>
         <h1>{section?.title}</h1>
         <p className="purpose">{section?.purpose}</p>
-        {section?.id === 'engine' ? (
-          <EngineSection info={engineInfo.info} error={engineInfo.error} />
-        ) : (
-          <p className="not-yet">Not in this build yet: this section arrives with a later milestone.</p>
-        )}
+        {section?.id === 'engine' ? <EngineSection info={engineInfo.info} error={engineInfo.error} /> : null}
+        {Body ? <Body client={client} /> : null}
+        {chatKept ? (
+          <div hidden={active !== 'chat'}>
+            <ChatSection client={client} />
+          </div>
+        ) : null}
       </main>
+      <Toasts toasts={notices.toasts} onDismiss={notices.dismiss} problem={notices.eventError} />
       <StatusBar view={statusView} transport={client.transport} />
     </div>
   );

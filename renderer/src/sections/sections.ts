@@ -1,4 +1,4 @@
-/** The app's sections (SPEC §5). Those a later milestone fills say what they will do, and show nothing made up. */
+/** The app's sections (SPEC §5), in sidebar order: Ctrl/Cmd+1…6 follow it. */
 export interface SectionSpec {
   id: 'wizard' | 'data' | 'runs' | 'chat' | 'models' | 'engine';
   title: string;
@@ -14,31 +14,31 @@ export const SECTIONS: SectionSpec[] = [
     title: 'Wizard',
     purpose:
       'Pick a method from your goal, data, GPU memory and time budget: the recommended pipeline, why, and what it costs.',
-    available: false,
+    available: true,
   },
   {
     id: 'data',
     title: 'Data',
     purpose: 'Import demonstrations and preference pairs, see every invalid row, preview them with the chat template.',
-    available: false,
+    available: true,
   },
   {
     id: 'runs',
     title: 'Runs',
     purpose: 'Queue SFT, reward-model, DPO, PPO and CAI runs; watch their metrics live; stop, resume and fork them.',
-    available: false,
+    available: true,
   },
   {
     id: 'chat',
     title: 'Chat',
     purpose: 'Let 2–4 checkpoints answer the same prompt side by side; blind votes become preference data.',
-    available: false,
+    available: true,
   },
   {
     id: 'models',
     title: 'Models',
     purpose: 'Import Hugging Face and llama2.c models, follow their lineage, export HF folders and ONNX.',
-    available: false,
+    available: true,
   },
   {
     id: 'engine',
