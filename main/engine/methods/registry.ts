@@ -5,7 +5,11 @@ import { DpoOptionsSchema, prepareDpo } from './dpo';
 import type { PrepareMethod } from './method';
 import { PpoOptionsSchema, preparePpo } from './ppo';
 import { prepareReward, RewardOptionsSchema } from './reward';
+import { RlaifOptionsSchema } from './rlaif';
 import { prepareSft } from './sft';
+
+/** Methods whose stage makes a dataset rather than training (RLAIF's judged pairs): their own settings only. */
+export const DATA_METHODS = { rlaif: { options: RlaifOptionsSchema } } as const;
 
 export interface MethodSpec {
   /** The method's own keys in a stage's config; every other key is a training argument. */

@@ -10,7 +10,7 @@ import { InputError } from '../errors';
 import { checkpointName, latestCheckpoint } from './checkpoint';
 import { parseRecipe, type Stage } from './recipe';
 import { type RunRecord, RunStore } from './run-store';
-import { executeRun, type RunEvents, runFolder, splitConfig } from './runner';
+import { checkStageConfig, executeRun, type RunEvents, runFolder } from './runner';
 
 export interface ForkOptions {
   /** The stage to fork (default: the last stage that has a checkpoint). */
@@ -60,7 +60,7 @@ export async function createFork(workspace: string, sourceId: string, options: F
     { ...source.recipe, name: `${source.recipe.name}-fork${forks + 1}`, stages },
     `fork of ${sourceId}`,
   );
-  recipe.stages.forEach(splitConfig); // the changed settings are checked before anything is copied
+  recipe.stages.forEach(checkStageConfig); // the changed settings are checked before anything is copied
   const record = await store.create(recipe, { forkedFrom: { run: sourceId, stage, step } });
   // Earlier stages are done: their outputs serve as the forked stage's base.
   for (const earlier of source.stages.slice(0, index)) await store.updateStage(record.id, earlier.name, earlier);

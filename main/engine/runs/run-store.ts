@@ -17,8 +17,10 @@ export interface StageRecord {
   base?: string;
   maxSteps?: number;
   step?: number;
-  /** The workspace model this stage produced. */
+  /** The workspace model this stage produced (a data stage passes its base model on). */
   output?: string;
+  /** The workspace dataset a data stage (RLAIF) produced. */
+  outputDataset?: string;
   /** Held-out metrics at the end of the stage (e.g. eval_accuracy). */
   evaluation?: Record<string, number>;
 }

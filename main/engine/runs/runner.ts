@@ -12,7 +12,10 @@ import { tokenizePrompt } from '../datasets/tokenize';
 import type { Turns } from '../datasets/types';
 import { InputError } from '../errors';
 import { sampleCompletions } from '../generation/samples';
-import { TRAINING_METHODS } from '../methods/registry';
+import { createJudge } from '../judges/create';
+import { JudgeUnavailableError } from '../judges/judge';
+import { DATA_METHODS, TRAINING_METHODS } from '../methods/registry';
+import { RlaifOptionsSchema, runRlaif } from '../methods/rlaif';
 import type { CausalLM } from '../models/model';
 import { loadModel, saveTrainedModel } from '../models/store';
 import type { Tokenizer } from '../tokenizers/tokenizer';
@@ -37,8 +40,9 @@ class RunStopped extends Error {
   constructor(
     readonly stage: string,
     readonly step: number,
+    why?: string,
   ) {
-    super(`stopped at step ${step} of stage ${stage}; resume continues from there`);
+    super(why ?? `stopped at step ${step} of stage ${stage}; resume continues from there`);
   }
 }
 
@@ -63,6 +67,8 @@ export const runFolder = (workspace: string, id: string) => path.join(workspace,
 
 /** Splits a stage's config into the method's own options and the training arguments. */
 export function splitConfig(stage: Stage) {
+  if (stage.method in DATA_METHODS)
+    throw new InputError(`stage ${stage.name}: ${stage.method} makes data; it has no training settings`);
   const spec = TRAINING_METHODS[stage.method];
   if (!spec) throw new InputError(`stage ${stage.name}: the ${stage.method} method is not available in this build`);
   const { eval_dataset: evalDataset, ...rest } = stage.config as Record<string, unknown>;
@@ -152,6 +158,74 @@ function stageReporters(context: ReporterContext): Pick<TrainStageOptions, 'onSt
   };
 }
 
+/** A stage's dataset: a workspace dataset, or "@stage" for the one an earlier data stage (RLAIF) made. */
+function datasetOf(stage: Stage, record: RunRecord): string {
+  if (!stage.dataset.startsWith('@')) return stage.dataset;
+  const made = record.stages.find((s) => s.name === stage.dataset.slice(1))?.outputDataset;
+  if (!made) throw new Error(`stage ${stage.name} needs the dataset of ${stage.dataset}, which has not finished`);
+  return made;
+}
+
+/** Checks every stage's settings before anything trains: training arguments, or a data method's own settings. */
+export function checkStageConfig(stage: Stage): void {
+  const data = DATA_METHODS[stage.method as keyof typeof DATA_METHODS];
+  if (data) data.options.strict().parse(stage.config);
+  else splitConfig(stage);
+}
+
+async function runDataStage(workspace: string, store: RunStore, record: RunRecord, index: number, events: RunEvents) {
+  const recipe = record.recipe as Recipe & { stages: Stage[] };
+  const stage = recipe.stages[index] as Stage;
+  const options = RlaifOptionsSchema.parse(resolveStageOutputs(stage.config, record));
+  const baseName = baseOf(stage, index, recipe, record);
+  const { model, tokenizer } = await loadModel(workspace, baseName);
+  const judge = await createJudge(options.judge, (name) => loadModel(workspace, name));
+  await store.updateStage(record.id, stage.name, { status: 'running', base: baseName });
+  try {
+    const result = await runRlaif({
+      workspace,
+      model,
+      tokenizer,
+      rows: (await loadDataset(workspace, datasetOf(stage, record))).rows as Array<{ prompt?: Turns }>,
+      options,
+      judge,
+      seed: recipe.seed * 1000 + index,
+      folder: path.join(runFolder(workspace, record.id), stage.name),
+      datasetName: `${recipe.name}-${stage.name}`,
+      shouldStop: events.shouldStop,
+      onLabel: (done, total, label) => {
+        events.progress?.({
+          runId: record.id,
+          stage: stage.name,
+          method: stage.method,
+          step: done,
+          maxSteps: total,
+          metrics: { confidence: label.confidence, kept: label.kept ? 1 : 0 },
+        });
+      },
+    });
+    if (result.stopped) throw new RunStopped(stage.name, result.labels.length);
+    const kept = result.labels.filter((label) => label.kept).length;
+    events.log?.(
+      'info',
+      `${stage.name}: ${kept} of ${result.labels.length} judged pairs reached the threshold ${options.threshold}`,
+    );
+    await store.updateStage(record.id, stage.name, {
+      status: 'completed',
+      step: result.labels.length,
+      output: baseName,
+      outputDataset: result.dataset.name,
+      evaluation: { pairs_kept: kept, pairs_judged: result.labels.length },
+    });
+  } catch (error) {
+    if (error instanceof JudgeUnavailableError) throw new RunStopped(stage.name, 0, error.message);
+    throw error;
+  } finally {
+    judge.dispose?.();
+    model.dispose();
+  }
+}
+
 async function runStage(
   workspace: string,
   store: RunStore,
@@ -162,10 +236,11 @@ async function runStage(
 ) {
   const recipe = record.recipe as Recipe & { stages: Stage[] };
   const stage = recipe.stages[index] as Stage;
+  if (stage.method in DATA_METHODS) return runDataStage(workspace, store, record, index, events);
   const { spec, options: ownOptions, args, evalDataset } = splitConfig(stage);
   const options = resolveStageOutputs(ownOptions, record);
   const { model, tokenizer, record: base } = await loadModel(workspace, baseOf(stage, index, recipe, record));
-  const rows = (await loadDataset(workspace, stage.dataset)).rows;
+  const rows = (await loadDataset(workspace, datasetOf(stage, record))).rows;
   const evalRows = evalDataset ? (await loadDataset(workspace, evalDataset)).rows : undefined;
   const seed = recipe.seed * 1000 + index;
   const loadOther = async (name: string) => {
@@ -277,7 +352,7 @@ export async function startRun(
 /** Validates the recipe and creates the run, queued; nothing trains yet. */
 export async function createRun(workspace: string, recipeJson: unknown, file: string): Promise<RunRecord> {
   const recipe = parseRecipe(recipeJson, file);
-  recipe.stages.forEach(splitConfig); // every stage's settings are checked before anything trains
+  recipe.stages.forEach(checkStageConfig); // every stage's settings are checked before anything trains
   await checkOutputNames(workspace, recipe);
   const store = await RunStore.open(workspace);
   const record = await store.create(recipe);
