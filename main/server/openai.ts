@@ -135,7 +135,10 @@ export async function handleOpenAi(
     sendError(response, 404, `no such endpoint: ${request.method} ${url.pathname}`);
     return true;
   }
-  if (request.method !== 'POST') return (sendError(response, 405, 'use POST'), true);
+  if (request.method !== 'POST') {
+    sendError(response, 405, 'use POST');
+    return true;
+  }
   // JSON only: a page on another site cannot send that without a CORS preflight, which this server never grants.
   if (!request.headers['content-type']?.startsWith('application/json')) {
     sendError(response, 415, 'the body must be JSON (Content-Type: application/json)');

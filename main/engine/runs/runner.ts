@@ -12,16 +12,15 @@ import { tokenizePrompt } from '../datasets/tokenize';
 import type { Turns } from '../datasets/types';
 import { InputError } from '../errors';
 import { sampleCompletions } from '../generation/samples';
-import { createJudge } from '../judges/create';
-import { JudgeUnavailableError } from '../judges/judge';
 import { DATA_METHODS, TRAINING_METHODS } from '../methods/registry';
-import { RlaifOptionsSchema, runRlaif } from '../methods/rlaif';
 import type { CausalLM } from '../models/model';
 import { loadModel, saveTrainedModel } from '../models/store';
 import type { Tokenizer } from '../tokenizers/tokenizer';
+import { runDataStage } from './data-stage';
 import { MetricsLog } from './metrics-log';
 import { parseRecipe, type Recipe, type Stage } from './recipe';
 import { type RunRecord, RunStore } from './run-store';
+import { baseOf, datasetOf, RunStopped, resolveStageOutputs } from './stage-refs';
 import { type TrainStageOptions, trainStage } from './train-stage';
 import { parseTrainingArgs } from './training-args';
 
@@ -33,17 +32,6 @@ export interface RunEvents {
   shouldStop?(): boolean;
   /** A line for the run's log, e.g. a method's warning. */
   log?(level: 'info' | 'warning' | 'error', message: string): void;
-}
-
-/** The run was asked to stop: not a failure. */
-class RunStopped extends Error {
-  constructor(
-    readonly stage: string,
-    readonly step: number,
-    why?: string,
-  ) {
-    super(why ?? `stopped at step ${step} of stage ${stage}; resume continues from there`);
-  }
 }
 
 const SAMPLE_PROMPTS = 3;
@@ -84,27 +72,6 @@ export function splitConfig(stage: Stage) {
     args,
     evalDataset: evalDataset as string | undefined,
   };
-}
-
-/** The model a stage starts from. */
-function baseOf(stage: Stage, index: number, recipe: Recipe, record: RunRecord): string {
-  const named = stage.base ?? (index === 0 ? recipe.base : `@${(recipe.stages[index - 1] as Stage).name}`);
-  if (!named.startsWith('@')) return named;
-  const output = record.stages.find((s) => s.name === named.slice(1))?.output;
-  if (!output) throw new Error(`stage ${stage.name} needs the output of ${named}, which has not finished`);
-  return output;
-}
-
-/** Option values "@stage" (e.g. PPO's reward_model: "@rm") become that earlier stage's output model. */
-function resolveStageOutputs(options: Record<string, unknown>, record: RunRecord): Record<string, unknown> {
-  return Object.fromEntries(
-    Object.entries(options).map(([key, value]) => {
-      if (typeof value !== 'string' || !value.startsWith('@')) return [key, value];
-      const output = record.stages.find((s) => s.name === value.slice(1))?.output;
-      if (!output) throw new Error(`${key} names ${value}, a stage that has not produced a model`);
-      return [key, output];
-    }),
-  );
 }
 
 interface ReporterContext {
@@ -158,72 +125,11 @@ function stageReporters(context: ReporterContext): Pick<TrainStageOptions, 'onSt
   };
 }
 
-/** A stage's dataset: a workspace dataset, or "@stage" for the one an earlier data stage (RLAIF) made. */
-function datasetOf(stage: Stage, record: RunRecord): string {
-  if (!stage.dataset.startsWith('@')) return stage.dataset;
-  const made = record.stages.find((s) => s.name === stage.dataset.slice(1))?.outputDataset;
-  if (!made) throw new Error(`stage ${stage.name} needs the dataset of ${stage.dataset}, which has not finished`);
-  return made;
-}
-
 /** Checks every stage's settings before anything trains: training arguments, or a data method's own settings. */
 export function checkStageConfig(stage: Stage): void {
   const data = DATA_METHODS[stage.method as keyof typeof DATA_METHODS];
   if (data) data.options.strict().parse(stage.config);
   else splitConfig(stage);
-}
-
-async function runDataStage(workspace: string, store: RunStore, record: RunRecord, index: number, events: RunEvents) {
-  const recipe = record.recipe as Recipe & { stages: Stage[] };
-  const stage = recipe.stages[index] as Stage;
-  const options = RlaifOptionsSchema.parse(resolveStageOutputs(stage.config, record));
-  const baseName = baseOf(stage, index, recipe, record);
-  const { model, tokenizer } = await loadModel(workspace, baseName);
-  const judge = await createJudge(options.judge, (name) => loadModel(workspace, name));
-  await store.updateStage(record.id, stage.name, { status: 'running', base: baseName });
-  try {
-    const result = await runRlaif({
-      workspace,
-      model,
-      tokenizer,
-      rows: (await loadDataset(workspace, datasetOf(stage, record))).rows as Array<{ prompt?: Turns }>,
-      options,
-      judge,
-      seed: recipe.seed * 1000 + index,
-      folder: path.join(runFolder(workspace, record.id), stage.name),
-      datasetName: `${recipe.name}-${stage.name}`,
-      shouldStop: events.shouldStop,
-      onLabel: (done, total, label) => {
-        events.progress?.({
-          runId: record.id,
-          stage: stage.name,
-          method: stage.method,
-          step: done,
-          maxSteps: total,
-          metrics: { confidence: label.confidence, kept: label.kept ? 1 : 0 },
-        });
-      },
-    });
-    if (result.stopped) throw new RunStopped(stage.name, result.labels.length);
-    const kept = result.labels.filter((label) => label.kept).length;
-    events.log?.(
-      'info',
-      `${stage.name}: ${kept} of ${result.labels.length} judged pairs reached the threshold ${options.threshold}`,
-    );
-    await store.updateStage(record.id, stage.name, {
-      status: 'completed',
-      step: result.labels.length,
-      output: baseName,
-      outputDataset: result.dataset.name,
-      evaluation: { pairs_kept: kept, pairs_judged: result.labels.length },
-    });
-  } catch (error) {
-    if (error instanceof JudgeUnavailableError) throw new RunStopped(stage.name, 0, error.message);
-    throw error;
-  } finally {
-    judge.dispose?.();
-    model.dispose();
-  }
 }
 
 async function runStage(

@@ -1,0 +1,46 @@
+/**
+ * What a stage refers to in the run: its base model, "@stage" values that name an earlier stage's output model or
+ * dataset, and the stop that ends a run without failing it.
+ */
+import type { Recipe, Stage } from './recipe';
+import type { RunRecord } from './run-store';
+
+/** The run was asked to stop (or paused, e.g. by an unavailable judge): not a failure. */
+export class RunStopped extends Error {
+  constructor(
+    readonly stage: string,
+    readonly step: number,
+    why?: string,
+  ) {
+    super(why ?? `stopped at step ${step} of stage ${stage}; resume continues from there`);
+  }
+}
+
+/** The model a stage starts from. */
+export function baseOf(stage: Stage, index: number, recipe: Recipe, record: RunRecord): string {
+  const named = stage.base ?? (index === 0 ? recipe.base : `@${(recipe.stages[index - 1] as Stage).name}`);
+  if (!named.startsWith('@')) return named;
+  const output = record.stages.find((s) => s.name === named.slice(1))?.output;
+  if (!output) throw new Error(`stage ${stage.name} needs the output of ${named}, which has not finished`);
+  return output;
+}
+
+/** Option values "@stage" (e.g. PPO's reward_model: "@rm") become that earlier stage's output model. */
+export function resolveStageOutputs(options: Record<string, unknown>, record: RunRecord): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(options).map(([key, value]) => {
+      if (typeof value !== 'string' || !value.startsWith('@')) return [key, value];
+      const output = record.stages.find((s) => s.name === value.slice(1))?.output;
+      if (!output) throw new Error(`${key} names ${value}, a stage that has not produced a model`);
+      return [key, output];
+    }),
+  );
+}
+
+/** A stage's dataset: a workspace dataset, or "@stage" for the one an earlier data stage (RLAIF) made. */
+export function datasetOf(stage: Stage, record: RunRecord): string {
+  if (!stage.dataset.startsWith('@')) return stage.dataset;
+  const made = record.stages.find((s) => s.name === stage.dataset.slice(1))?.outputDataset;
+  if (!made) throw new Error(`stage ${stage.name} needs the dataset of ${stage.dataset}, which has not finished`);
+  return made;
+}
