@@ -3,9 +3,7 @@
  * as ONNX decoders (a few at a time, the least recently used dropped), and one model answers one request at a time
  * since its decoder holds one conversation's cache; different models interleave.
  */
-import { renderChat } from '../datasets/chat';
-import { keepEnd } from '../datasets/tokenize';
-import type { Message } from '../datasets/types';
+import { chatPromptIds } from '../generation/chat-prompt';
 import { generateTokens } from '../generation/generate';
 import { loadModel } from '../models/store';
 import { OnnxDecoder } from '../onnx/onnx-decoder';
@@ -61,12 +59,6 @@ export class ChatModels {
       model.dispose(); // the ONNX graph holds its own copy of the weights
     }
   }
-}
-
-/** The prompt's ids as the model was trained to see them: the chat template, BOS, and room left for the answer. */
-export function chatPromptIds(tokenizer: Tokenizer, messages: Message[], room: number): number[] {
-  const ids = tokenizer.encode(renderChat(tokenizer, messages, true), { addBos: true });
-  return ids.length > room ? keepEnd(ids, room, tokenizer.bosId) : ids;
 }
 
 async function answer(

@@ -46,7 +46,12 @@ export function parseVerdict(reply: string): { choice: 'A' | 'B'; confidence?: n
   return letter === 'A' || letter === 'B' ? { choice: letter } : undefined;
 }
 
-async function completion(endpoint: ChatEndpoint, content: string): Promise<string> {
+/** One chat completion (no retries): the reply's text. */
+export async function chatCompletion(
+  endpoint: ChatEndpoint,
+  messages: Array<{ role: string; content: string }>,
+  maxTokens = 32,
+): Promise<string> {
   const response = await fetch(
     new URL('v1/chat/completions', endpoint.url.endsWith('/') ? endpoint.url : `${endpoint.url}/`),
     {
@@ -57,9 +62,9 @@ async function completion(endpoint: ChatEndpoint, content: string): Promise<stri
       },
       body: JSON.stringify({
         model: endpoint.model,
-        messages: [{ role: 'user', content }],
+        messages,
         temperature: 0,
-        max_tokens: 32,
+        max_tokens: maxTokens,
       }),
       signal: AbortSignal.timeout(endpoint.timeoutMs),
     },
@@ -71,22 +76,36 @@ async function completion(endpoint: ChatEndpoint, content: string): Promise<stri
   return text;
 }
 
-/** One order's verdict, retried with backoff until it is readable. */
-async function askWithRetries(endpoint: ChatEndpoint, content: string, name: string) {
+/**
+ * Calls `attempt` until it gives a value, waiting backoffMs, 2·backoffMs, … between tries; `attempt` throws or
+ * returns a reason string for a failed try. After the last try the endpoint is unavailable.
+ */
+export async function withRetries<T>(
+  endpoint: ChatEndpoint,
+  name: string,
+  attempt: () => Promise<T | string>,
+): Promise<T> {
   let problem = '';
-  for (let attempt = 0; attempt <= endpoint.retries; attempt++) {
-    if (attempt > 0)
-      await new Promise((resolve) => setTimeout(resolve, (endpoint.backoffMs ?? 500) * 2 ** (attempt - 1)));
+  for (let tries = 0; tries <= endpoint.retries; tries++) {
+    if (tries > 0) await new Promise((resolve) => setTimeout(resolve, (endpoint.backoffMs ?? 500) * 2 ** (tries - 1)));
     try {
-      const reply = await completion(endpoint, content);
-      const verdict = parseVerdict(reply);
-      if (verdict) return { ...verdict, reply };
-      problem = `an unreadable verdict: ${JSON.stringify(reply.slice(0, 80))}`;
+      const result = await attempt();
+      if (typeof result !== 'string') return result;
+      problem = result;
     } catch (error) {
       problem = (error as Error).message;
     }
   }
   throw new JudgeUnavailableError(name, `${endpoint.retries + 1} tries, last: ${problem}`);
+}
+
+/** One order's verdict, retried until it is readable. */
+function askWithRetries(endpoint: ChatEndpoint, content: string, name: string) {
+  return withRetries(endpoint, name, async () => {
+    const reply = await chatCompletion(endpoint, [{ role: 'user', content }]);
+    const verdict = parseVerdict(reply);
+    return verdict ? { ...verdict, reply } : `an unreadable verdict: ${JSON.stringify(reply.slice(0, 80))}`;
+  });
 }
 
 export function promptedJudge(endpoint: ChatEndpoint): Judge {
