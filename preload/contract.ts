@@ -462,6 +462,34 @@ export const verbs = {
     handledBy: 'engine',
   },
 
+  /**
+   * One RLHF iteration (SPEC §2): new pairs on the newest policy (a judge, or a votes dataset), the reward model
+   * retrained on old + new pairs, PPO again; queued as one run. The engine validates the settings (see
+   * main/engine/runs/rlhf-iteration.ts: name, policy, rewardBase, prompts, preferences, judge | votes, reward, ppo).
+   */
+  'rlhf.iterate': {
+    request: z.object({ iteration: z.record(z.string(), z.unknown()) }).strict(),
+    response: RunSummarySchema,
+    handledBy: 'engine',
+  },
+  /** Every iteration so far with its reward model's held-out accuracy and the policy's score, oldest first. */
+  'rlhf.history': {
+    request: NoPayload,
+    response: z.object({
+      iterations: z.array(
+        z.object({
+          runId: z.string(),
+          name: z.string(),
+          status: z.string(),
+          rewardAccuracy: z.number().nullable(),
+          policyScore: z.number().nullable(),
+          kl: z.number().nullable(),
+          policy: z.string().nullable(),
+        }),
+      ),
+    }),
+    handledBy: 'engine',
+  },
   /** The wizard's recommendation from the decision framework (SPEC §2), with memory and time estimates. */
   'advisor.recommend': { request: AdvisorInputSchema, response: RecommendationSchema, handledBy: 'engine' },
   /** Training tokens/s per method measured on this machine (from finished runs), for the advisor's time estimates. */

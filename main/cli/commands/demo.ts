@@ -1,6 +1,6 @@
 /** `awb demo [--quick] [--json]` runs the demo pipelines; `awb demo pretrain-base --out DIR` makes the base model. */
 import type { RunProgress } from '../../../preload/contract';
-import { type DemoResult, type DemoRow, runDemo } from '../../engine/demo/pipeline';
+import { type DemoResult, type DemoRow, runDemo, scoreOnHeldOut } from '../../engine/demo/pipeline';
 import { shippedDemoBase } from '../../engine/demo/setup';
 import { Engine } from '../../engine/engine';
 import type { RunEvents } from '../../engine/runs/runner';
@@ -69,12 +69,28 @@ async function demo(ctx: CliContext, values: CliValues): Promise<number> {
   return 0;
 }
 
+/** `awb demo score MODEL`: a model's oracle score on the demo's held-out prompts, as the demo table computes it. */
+async function score(ctx: CliContext, model: string, quick: boolean): Promise<number> {
+  await Engine.start({ workspace: ctx.workspace, forcedBackend: ctx.env.AWB_BACKEND });
+  const evaluation = await scoreOnHeldOut(ctx.workspace, model, quick);
+  if (ctx.json) {
+    ctx.out(JSON.stringify({ model, oracle_score: evaluation.score, oracle_by_category: evaluation.byCategory }));
+    return 0;
+  }
+  const parts = Object.entries(evaluation.byCategory).map(([name, value]) => `${name} ${value.toFixed(3)}`);
+  ctx.out(
+    `${model}: oracle ${evaluation.score.toFixed(3)} on ${evaluation.replies.length} held-out prompts (${parts.join(', ')})`,
+  );
+  return 0;
+}
+
 export const demoCommand: Command = {
   summary: 'the built-in demo: base → SFT → DPO and base → SFT → RM, scored by the oracle',
-  usage: 'awb demo [--quick] [--json] [--base DIR] | awb demo pretrain-base --out DIR',
+  usage: 'awb demo [--quick] [--json] [--base DIR] | awb demo score MODEL [--quick] | awb demo pretrain-base --out DIR',
   options: { quick: { type: 'boolean' }, base: { type: 'string' }, ...PRETRAIN_OPTIONS },
   async run(ctx, values, positionals) {
     if (positionals[0] === 'pretrain-base') return pretrainBase(ctx, values);
+    if (positionals[0] === 'score' && positionals[1]) return score(ctx, positionals[1], values.quick === true);
     if (positionals.length > 0) throw new UsageError(`usage: ${this.usage}`);
     return demo(ctx, values);
   },

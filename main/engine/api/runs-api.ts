@@ -7,11 +7,20 @@ import { createFork } from '../runs/fork';
 import { MetricsLog } from '../runs/metrics-log';
 import type { RunQueue } from '../runs/queue';
 import type { Recipe } from '../runs/recipe';
+import { iterationHistory, iterationRecipe, RlhfIterationSchema } from '../runs/rlhf-iteration';
 import { type RunRecord, RunStore } from '../runs/run-store';
 import { createRun, runFolder } from '../runs/runner';
 import type { ApiContext, VerbHandlers } from './context';
 
-type RunVerbs = 'runs.list' | 'runs.show' | 'runs.start' | 'runs.stop' | 'runs.resume' | 'runs.fork';
+type RunVerbs =
+  | 'runs.list'
+  | 'runs.show'
+  | 'runs.start'
+  | 'runs.stop'
+  | 'runs.resume'
+  | 'runs.fork'
+  | 'rlhf.iterate'
+  | 'rlhf.history';
 
 export function runSummary(record: RunRecord, queue: RunQueue): RunSummary {
   const position = queue.position(record.id);
@@ -98,6 +107,21 @@ export function runsApi({ workspace }: ApiContext, queue: RunQueue) {
       queue.add({ id: runId, resume: true });
       return runSummary((await store()).get(runId), queue);
     },
+    'rlhf.iterate': async ({ iteration }) => {
+      const parsed = RlhfIterationSchema.safeParse(iteration);
+      if (!parsed.success)
+        throw new InputError(
+          `rlhf.iterate: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+        );
+      const record = await createRun(workspace, iterationRecipe(parsed.data), 'rlhf.iterate');
+      queue.add({ id: record.id, resume: false });
+      return runSummary((await store()).get(record.id), queue);
+    },
+    'rlhf.history': async () => ({
+      iterations: await iterationHistory((await store()).list(), (id) =>
+        path.join(runFolder(workspace, id), 'metrics.jsonl'),
+      ),
+    }),
     'runs.fork': async ({ runId, stage, step, set }) => {
       const record = await createFork(workspace, runId, { stage, step, overrides: set });
       queue.add({ id: record.id, resume: true });

@@ -96,6 +96,13 @@ async function runStage(
   };
 }
 
+/** A workspace model's oracle score on the demo's held-out prompts (the demo's datasets must be in the workspace). */
+export async function scoreOnHeldOut(workspace: string, name: string, quick = false): Promise<OracleEvaluation> {
+  const evalName = quick ? 'demo-quick-eval-prompts' : 'demo-eval-prompts';
+  const prompts = toEvalPrompts((await loadDataset(workspace, evalName)).rows as Array<{ prompt: unknown }>);
+  return (await evaluate(workspace, name, prompts)).evaluation;
+}
+
 async function evaluate(workspace: string, name: string, prompts: EvalPrompt[]) {
   const memory = PeakMemory.start();
   const started = performance.now();

@@ -3,7 +3,6 @@
  * stage passes its base model on as its output, so the next stage (DPO on "@rlaif", SFT on "@cai") starts from it.
  */
 import path from 'node:path';
-import { loadDataset } from '../datasets/store';
 import type { Turns } from '../datasets/types';
 import { createJudge } from '../judges/create';
 import { JudgeUnavailableError } from '../judges/judge';
@@ -14,7 +13,7 @@ import { OnnxDecoder } from '../onnx/onnx-decoder';
 import type { Recipe, Stage } from './recipe';
 import type { RunRecord, RunStore } from './run-store';
 import { type RunEvents, runFolder } from './runner';
-import { baseOf, datasetOf, RunStopped, resolveStageOutputs } from './stage-refs';
+import { baseOf, RunStopped, resolveStageOutputs, stageRows } from './stage-refs';
 
 export async function runDataStage(
   workspace: string,
@@ -36,7 +35,7 @@ export async function runDataStage(
       workspace,
       model,
       tokenizer,
-      rows: (await loadDataset(workspace, datasetOf(stage, record))).rows as Array<{ prompt?: Turns }>,
+      rows: (await stageRows(workspace, stage, record)) as Array<{ prompt?: Turns }>,
       options,
       judge,
       seed: recipe.seed * 1000 + index,
@@ -115,7 +114,7 @@ async function runCaiStage(workspace: string, store: RunStore, record: RunRecord
   try {
     const result = await runCai({
       workspace,
-      rows: (await loadDataset(workspace, datasetOf(stage, record))).rows as Array<{ prompt?: Turns }>,
+      rows: (await stageRows(workspace, stage, record)) as Array<{ prompt?: Turns }>,
       options,
       chat,
       seed,

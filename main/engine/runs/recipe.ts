@@ -15,7 +15,8 @@ const StageSchema = z
       .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/)
       .optional(),
     method: z.enum(METHODS),
-    dataset: z.string().min(1),
+    /** A workspace dataset, "@stage" for one an earlier data stage made, or a list of those (their rows joined). */
+    dataset: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
     /** The model this stage starts from: the recipe's base by default, or "@stage" for an earlier stage's output. */
     base: z.string().min(1).optional(),
     config: z.record(z.string(), z.unknown()).default({}),

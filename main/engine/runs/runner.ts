@@ -20,7 +20,7 @@ import { runDataStage } from './data-stage';
 import { MetricsLog } from './metrics-log';
 import { parseRecipe, type Recipe, type Stage } from './recipe';
 import { type RunRecord, RunStore } from './run-store';
-import { baseOf, datasetOf, RunStopped, resolveStageOutputs } from './stage-refs';
+import { baseOf, RunStopped, resolveStageOutputs, stageRows } from './stage-refs';
 import { type TrainStageOptions, trainStage } from './train-stage';
 import { parseTrainingArgs } from './training-args';
 
@@ -146,7 +146,7 @@ async function runStage(
   const { spec, options: ownOptions, args, evalDataset } = splitConfig(stage);
   const options = resolveStageOutputs(ownOptions, record);
   const { model, tokenizer, record: base } = await loadModel(workspace, baseOf(stage, index, recipe, record));
-  const rows = (await loadDataset(workspace, datasetOf(stage, record))).rows;
+  const rows = await stageRows(workspace, stage, record);
   const evalRows = evalDataset ? (await loadDataset(workspace, evalDataset)).rows : undefined;
   const seed = recipe.seed * 1000 + index;
   const loadOther = async (name: string) => {

@@ -2,6 +2,8 @@
  * What a stage refers to in the run: its base model, "@stage" values that name an earlier stage's output model or
  * dataset, and the stop that ends a run without failing it.
  */
+import { loadDataset } from '../datasets/store';
+import { InputError } from '../errors';
 import type { Recipe, Stage } from './recipe';
 import type { RunRecord } from './run-store';
 
@@ -37,10 +39,21 @@ export function resolveStageOutputs(options: Record<string, unknown>, record: Ru
   );
 }
 
-/** A stage's dataset: a workspace dataset, or "@stage" for the one an earlier data stage (RLAIF) made. */
-export function datasetOf(stage: Stage, record: RunRecord): string {
-  if (!stage.dataset.startsWith('@')) return stage.dataset;
-  const made = record.stages.find((s) => s.name === stage.dataset.slice(1))?.outputDataset;
-  if (!made) throw new Error(`stage ${stage.name} needs the dataset of ${stage.dataset}, which has not finished`);
-  return made;
+/** A stage's datasets: workspace datasets, or "@stage" for the one an earlier data stage (RLAIF, CAI) made. */
+export function datasetsOf(stage: Stage, record: RunRecord): string[] {
+  return (Array.isArray(stage.dataset) ? stage.dataset : [stage.dataset]).map((name) => {
+    if (!name.startsWith('@')) return name;
+    const made = record.stages.find((s) => s.name === name.slice(1))?.outputDataset;
+    if (!made) throw new Error(`stage ${stage.name} needs the dataset of ${name}, which has not finished`);
+    return made;
+  });
+}
+
+/** The rows of a stage's datasets, joined in order; they must be of one kind. */
+export async function stageRows(workspace: string, stage: Stage, record: RunRecord): Promise<unknown[]> {
+  const loaded = await Promise.all(datasetsOf(stage, record).map((name) => loadDataset(workspace, name)));
+  const kinds = new Set(loaded.map((dataset) => dataset.kind));
+  if (kinds.size > 1)
+    throw new InputError(`stage ${stage.name} joins datasets of different kinds: ${[...kinds].join(', ')}`);
+  return loaded.flatMap((dataset) => dataset.rows as unknown[]);
 }
