@@ -29,7 +29,14 @@ beforeAll(() => {
 describe('awb demo --quick --json', () => {
   it('exits 0 and ends with {"rows": [...]}: one row per pipeline, with the SPEC §7 fields', () => {
     expect(first.status).toBe(0);
-    expect(rows.map((row) => row.pipeline)).toEqual(['base', 'base → SFT', 'base → SFT → DPO', 'base → SFT → RM']);
+    expect(rows.map((row) => row.pipeline)).toEqual([
+      'base',
+      'base → SFT',
+      'base → SFT → DPO',
+      'base → SFT → RM',
+      'base → SFT → RM → PPO',
+      'base → SFT → RLAIF → DPO',
+    ]);
     for (const row of rows) {
       for (const key of ['pipeline', 'oracle_score', 'gain_over_sft', 'wall_seconds', 'cost_vs_sft', 'peak_memory_mb'])
         expect(row).toHaveProperty(key);
@@ -38,8 +45,8 @@ describe('awb demo --quick --json', () => {
   });
 
   it('scores base, SFT and DPO on the held-out prompts, and the reward model on held-out pairs', () => {
-    const [base, sft, dpo, rm] = rows as Array<Record<string, number | null>>;
-    for (const row of [base, sft, dpo]) {
+    const [base, sft, dpo, rm, ppo, rlaifDpo] = rows as Array<Record<string, number | null>>;
+    for (const row of [base, sft, dpo, ppo, rlaifDpo]) {
       expect(row?.oracle_score).toBeGreaterThanOrEqual(0);
       expect(row?.oracle_score).toBeLessThanOrEqual(1);
       expect(row?.gain_over_sft).toBeCloseTo((row?.oracle_score as number) - (sft?.oracle_score as number), 9);
@@ -48,17 +55,22 @@ describe('awb demo --quick --json', () => {
     expect(rm?.oracle_score).toBeNull();
     expect(rm?.rm_accuracy).toBeGreaterThanOrEqual(0);
     expect(rm?.rm_accuracy).toBeLessThanOrEqual(1);
+    expect(Number.isFinite(ppo?.kl)).toBe(true);
   });
 
   it('ran every stage for its steps, timed on its own', () => {
-    const [base, sft, dpo, rm] = rows as Array<Record<string, number | null>>;
+    const [base, sft, dpo, rm, ppo, rlaifDpo] = rows as Array<Record<string, number | null>>;
     expect(base).toMatchObject({ steps: 0, wall_seconds: 0, cost_vs_sft: null });
     expect(sft?.steps).toBe(DEMO_QUICK_STAGES.sft.config.max_steps);
     expect(dpo?.steps).toBe(DEMO_QUICK_STAGES.dpo.config.max_steps);
     expect(rm?.steps).toBe(DEMO_QUICK_STAGES.rm.config.max_steps);
     expect(sft?.cost_vs_sft).toBe(1);
-    for (const row of [sft, dpo, rm]) expect(row?.wall_seconds).toBeGreaterThan(0);
+    expect(ppo?.steps).toBe(DEMO_QUICK_STAGES.ppo.config.max_steps);
+    expect(rlaifDpo?.steps).toBe(DEMO_QUICK_STAGES['rlaif-dpo'].config.max_steps);
+    for (const row of [sft, dpo, rm, ppo, rlaifDpo]) expect(row?.wall_seconds).toBeGreaterThan(0);
     expect(dpo?.cost_vs_sft).toBeCloseTo((dpo?.wall_seconds as number) / (sft?.wall_seconds as number), 9);
+    // RLHF's cost counts the reward model and PPO.
+    expect(ppo?.wall_seconds).toBeGreaterThan(rm?.wall_seconds as number);
   });
 
   it('left the workspace content: the base model, lineage base → SFT → DPO / RM, datasets, completed runs', () => {
@@ -69,9 +81,12 @@ describe('awb demo --quick --json', () => {
       'demo-quick-1-sft': 'demo-base',
       'demo-quick-1-dpo': 'demo-quick-1-sft',
       'demo-quick-1-rm': 'demo-quick-1-sft',
+      'demo-quick-1-ppo': 'demo-quick-1-sft',
+      'demo-quick-1-rlaif-dpo': 'demo-quick-1-sft',
     });
     const { datasets } = JSON.parse(awb(['--workspace', workspace, 'datasets', 'list', '--json']).stdout);
     expect(datasets.map((d: { name: string }) => d.name).sort()).toEqual([
+      'demo-quick-1-rlaif',
       'demo-quick-eval-prompts',
       'demo-quick-preference',
       'demo-quick-rm-heldout',
@@ -79,7 +94,7 @@ describe('awb demo --quick --json', () => {
     ]);
     expect(existsSync(path.join(workspace, 'demo', 'demo-quick-sft.jsonl'))).toBe(true);
     const { runs } = JSON.parse(awb(['--workspace', workspace, 'runs', 'list', '--json']).stdout);
-    expect(runs.map((r: { status: string }) => r.status)).toEqual(['completed', 'completed', 'completed']);
+    expect(runs.map((r: { status: string }) => r.status)).toEqual(new Array(6).fill('completed'));
   });
 });
 
@@ -89,10 +104,13 @@ describe('awb demo --quick again, as a table', () => {
     expect(second.status).toBe(0);
     const lines = second.stdout.split('\n');
     expect(lines[0]).toMatch(/^demo demo-quick-2: oracle score on \d+ held-out prompts/);
-    expect(lines[1]).toMatch(/^pipeline\s+oracle\s+gain vs SFT\s+RM accuracy\s+steps\s+wall\s+cost vs SFT\s+peak RSS$/);
-    expect(lines[2]).toMatch(/^base\s+\d\.\d{3}\s+[-+]\d\.\d{3}\s+-\s+0\s+0\.0 s\s+-\s+\d+ MB$/);
-    expect(lines[5]).toMatch(/^base → SFT → RM\s+-\s+-\s+\d\.\d{3}\s+\d+\s+[\d.]+ s\s+[\d.]+×\s+\d+ MB$/);
+    expect(lines[1]).toMatch(
+      /^pipeline\s+oracle\s+gain vs SFT\s+RM accuracy\s+KL\s+steps\s+wall\s+cost vs SFT\s+peak RSS$/,
+    );
+    expect(lines[2]).toMatch(/^base\s+\d\.\d{3}\s+[-+]\d\.\d{3}\s+-\s+-\s+0\s+0\.0 s\s+-\s+\d+ MB$/);
+    expect(lines[5]).toMatch(/^base → SFT → RM\s+-\s+-\s+\d\.\d{3}\s+-\s+\d+\s+[\d.]+ s\s+[\d.]+×\s+\d+ MB$/);
+    expect(lines[6]).toMatch(/^base → SFT → RM → PPO\s+\d\.\d{3}\s+[-+]\d\.\d{3}\s+-\s+-?\d\.\d{3}\s+\d+\s+[\d.]+ s/);
     const { datasets } = JSON.parse(awb(['--workspace', workspace, 'datasets', 'list', '--json']).stdout);
-    expect(datasets).toHaveLength(4);
+    expect(datasets).toHaveLength(6); // the demo's four, and each run's RLAIF pairs
   }, 180_000);
 });

@@ -27,12 +27,13 @@ const fixed = (value: number | null, digits: number) => (value === null ? '-' : 
 const signed = (value: number | null) => (value === null ? '-' : `${value >= 0 ? '+' : ''}${value.toFixed(3)}`);
 
 function tableLines(rows: DemoRow[]): string[] {
-  const header = ['pipeline', 'oracle', 'gain vs SFT', 'RM accuracy', 'steps', 'wall', 'cost vs SFT', 'peak RSS'];
+  const header = ['pipeline', 'oracle', 'gain vs SFT', 'RM accuracy', 'KL', 'steps', 'wall', 'cost vs SFT', 'peak RSS'];
   const body = rows.map((row) => [
     row.pipeline,
     fixed(row.oracle_score, 3),
     row.stage === 'sft' ? '0' : signed(row.gain_over_sft),
     fixed(row.rm_accuracy, 3),
+    fixed(row.kl, 3),
     String(row.steps),
     `${row.wall_seconds.toFixed(1)} s`,
     row.cost_vs_sft === null ? '-' : `${row.cost_vs_sft.toFixed(2)}×`,

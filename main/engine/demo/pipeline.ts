@@ -4,10 +4,12 @@
  * models scored by the oracle on the held-out prompts. Each stage's wall time and peak memory are measured around
  * its run alone; evaluation is timed separately.
  */
+import path from 'node:path';
 import { Catalogue } from '../catalogue/catalogue';
 import { loadDataset } from '../datasets/store';
 import { loadModel } from '../models/store';
-import { type RunEvents, startRun } from '../runs/runner';
+import { MetricsLog } from '../runs/metrics-log';
+import { type RunEvents, runFolder, startRun } from '../runs/runner';
 import type { EvalPrompt } from './datasets';
 import { evaluateModel, type OracleEvaluation } from './evaluate';
 import { PeakMemory } from './peak-memory';
@@ -26,10 +28,12 @@ export interface DemoRow {
   gain_over_sft: number | null;
   /** The reward model's accuracy on held-out preference pairs. */
   rm_accuracy: number | null;
+  /** PPO: mean objective/kl over its last 5 steps, against the recipe's max_kl. */
+  kl: number | null;
   steps: number;
   /** The stage's training run (load, prepare, train, save); 0 for the base, which is not trained here. */
   wall_seconds: number;
-  /** wall_seconds / the SFT stage's wall_seconds. */
+  /** The stages this pipeline adds after SFT (PPO: RM + PPO; RLAIF → DPO: both), over the SFT stage's wall time. */
   cost_vs_sft: number | null;
   /** Process RSS high-water mark during the stage (during the evaluation for the base). */
   peak_memory_mb: number;
@@ -52,6 +56,7 @@ export interface DemoOptions {
 }
 
 interface StageOutcome {
+  runId: string;
   model: string;
   seconds: number;
   peakMb: number;
@@ -88,6 +93,7 @@ async function runStage(
   const stage = record.stages[0];
   if (!stage?.output) throw new Error(`the demo's ${recipe.stage} stage produced no model`);
   return {
+    runId: record.id,
     model: stage.output,
     seconds,
     peakMb: memory.stop(),
@@ -136,18 +142,34 @@ export async function runDemo(workspace: string, options: DemoOptions): Promise<
   const sft = await stage('sft', names.baseModel, names.sft);
   const dpo = await stage('dpo', sft.model, names.preference);
   const rm = await stage('rm', sft.model, names.preference, { eval_dataset: names.rmHeldOut });
-  log(`evaluating ${sft.model} and ${dpo.model}`);
-  const sftEval = await evaluate(workspace, sft.model, prompts);
-  const dpoEval = await evaluate(workspace, dpo.model, prompts);
-  return {
-    quick: options.quick,
-    run_name: runName,
-    eval_prompts: prompts.length,
-    rows: demoRows(names, { base, sft: { ...sft, ...sftEval }, dpo: { ...dpo, ...dpoEval }, rm }),
+  const ppo = await stage('ppo', sft.model, names.preference, { reward_model: rm.model });
+  const rlaif = await stage('rlaif', sft.model, names.preference);
+  const rlaifDpo = await stage('rlaif-dpo', sft.model, `${runName}-rlaif`);
+  log(`evaluating ${sft.model}, ${dpo.model}, ${ppo.model} and ${rlaifDpo.model}`);
+  const evaluated = async (outcome: StageOutcome) => ({
+    ...outcome,
+    ...(await evaluate(workspace, outcome.model, prompts)),
+  });
+  const results = {
+    base,
+    sft: await evaluated(sft),
+    dpo: await evaluated(dpo),
+    rm,
+    ppo: { ...(await evaluated(ppo)), kl: await finalKl(workspace, ppo.runId) },
+    rlaif,
+    rlaifDpo: await evaluated(rlaifDpo),
   };
+  return { quick: options.quick, run_name: runName, eval_prompts: prompts.length, rows: demoRows(names, results) };
 }
 
 type Evaluated = { evaluation: OracleEvaluation; evalSeconds: number; evalPeakMb: number };
+
+/** Mean objective/kl of PPO's last 5 logged steps. */
+async function finalKl(workspace: string, runId: string): Promise<number | null> {
+  const lines = (await new MetricsLog(path.join(runFolder(workspace, runId), 'metrics.jsonl')).read()).slice(-5);
+  const values = lines.map((line) => line['objective/kl']).filter((v): v is number => typeof v === 'number');
+  return values.length > 0 ? values.reduce((a, b) => a + b, 0) / values.length : null;
+}
 
 function scoredFields(evaluation: OracleEvaluation, sftScore: number) {
   return {
@@ -155,6 +177,7 @@ function scoredFields(evaluation: OracleEvaluation, sftScore: number) {
     oracle_by_category: evaluation.byCategory,
     gain_over_sft: evaluation.score - sftScore,
     rm_accuracy: null,
+    kl: null,
   };
 }
 
@@ -168,12 +191,34 @@ function trainedFields(outcome: StageOutcome, sftSeconds: number, evalSeconds: n
   };
 }
 
-function demoRows(
-  names: DemoWorkspace,
-  results: { base: Evaluated; sft: StageOutcome & Evaluated; dpo: StageOutcome & Evaluated; rm: StageOutcome },
-): DemoRow[] {
-  const { base, sft, dpo, rm } = results;
+interface DemoResults {
+  base: Evaluated;
+  sft: StageOutcome & Evaluated;
+  dpo: StageOutcome & Evaluated;
+  rm: StageOutcome;
+  ppo: StageOutcome & Evaluated & { kl: number | null };
+  rlaif: StageOutcome;
+  rlaifDpo: StageOutcome & Evaluated;
+}
+
+function demoRows(names: DemoWorkspace, results: DemoResults): DemoRow[] {
+  const { base, sft, dpo, rm, ppo, rlaif, rlaifDpo } = results;
   const sftScore = sft.evaluation.score;
+  const row = (
+    pipeline: string,
+    stage: DemoRow['stage'],
+    outcome: StageOutcome & Evaluated,
+    added: StageOutcome[],
+  ): DemoRow => ({
+    pipeline,
+    stage,
+    model: outcome.model,
+    ...scoredFields(outcome.evaluation, sftScore),
+    ...trainedFields(outcome, sft.seconds, outcome.evalSeconds),
+    wall_seconds: added.reduce((sum, stageOutcome) => sum + stageOutcome.seconds, 0),
+    cost_vs_sft: added.reduce((sum, stageOutcome) => sum + stageOutcome.seconds, 0) / sft.seconds,
+    peak_memory_mb: Math.max(...added.map((stageOutcome) => stageOutcome.peakMb)),
+  });
   return [
     {
       pipeline: 'base',
@@ -186,15 +231,8 @@ function demoRows(
       peak_memory_mb: base.evalPeakMb,
       eval_seconds: base.evalSeconds,
     },
-    ...[['base → SFT', 'sft', sft] as const, ['base → SFT → DPO', 'dpo', dpo] as const].map(
-      ([pipeline, stage, outcome]): DemoRow => ({
-        pipeline,
-        stage,
-        model: outcome.model,
-        ...scoredFields(outcome.evaluation, sftScore),
-        ...trainedFields(outcome, sft.seconds, outcome.evalSeconds),
-      }),
-    ),
+    row('base → SFT', 'sft', sft, [sft]),
+    row('base → SFT → DPO', 'dpo', dpo, [dpo]),
     {
       pipeline: 'base → SFT → RM',
       stage: 'rm',
@@ -203,7 +241,10 @@ function demoRows(
       oracle_by_category: null,
       gain_over_sft: null,
       rm_accuracy: rm.metrics.eval_accuracy ?? null,
+      kl: null,
       ...trainedFields(rm, sft.seconds, null),
     },
+    { ...row('base → SFT → RM → PPO', 'ppo', ppo, [rm, ppo]), kl: ppo.kl },
+    row('base → SFT → RLAIF → DPO', 'rlaif-dpo', rlaifDpo, [rlaif, rlaifDpo]),
   ];
 }
