@@ -462,6 +462,37 @@ export const verbs = {
     handledBy: 'engine',
   },
 
+  /** What a data stage made, for inspection: RLAIF's judged pairs (kept or not) or Constitutional AI's trails. */
+  'runs.dataStage': {
+    request: z.object({ runId: z.string(), stage: z.string() }).strict(),
+    response: z.object({
+      method: z.enum(['rlaif', 'cai']),
+      /** RLAIF: every judged pair, its verdict and confidence, and whether it reached the threshold. */
+      labels: z.array(
+        z.object({
+          index: z.number().int(),
+          prompt: z.string(),
+          answers: z.tuple([z.string(), z.string()]),
+          choice: z.enum(['A', 'B']),
+          confidence: z.number(),
+          kept: z.boolean(),
+          rationale: z.string().optional(),
+        }),
+      ),
+      threshold: z.number().optional(),
+      /** CAI: each prompt's first answer and its critique → revision rounds under a principle of the constitution. */
+      trails: z.array(
+        z.object({
+          index: z.number().int(),
+          prompt: z.string(),
+          answer: z.string(),
+          rounds: z.array(z.object({ principle: z.number().int(), critique: z.string(), revision: z.string() })),
+        }),
+      ),
+      principles: z.array(z.object({ critic: z.string(), revision: z.string() })),
+    }),
+    handledBy: 'engine',
+  },
   /**
    * One RLHF iteration (SPEC §2): new pairs on the newest policy (a judge, or a votes dataset), the reward model
    * retrained on old + new pairs, PPO again; queued as one run. The engine validates the settings (see

@@ -50,6 +50,12 @@ describe('rlhf.iterate', () => {
     });
     expect(first.stages.map((stage) => stage.method)).toEqual(['rlaif', 'reward', 'ppo']);
     await engine.queue.idle();
+    // The judged pairs stay inspectable, the ones under the threshold too.
+    const labelled = await call('runs.dataStage', { runId: first.id, stage: 'label' });
+    expect(labelled).toMatchObject({ method: 'rlaif', threshold: 0.7 });
+    expect(labelled.labels).toHaveLength(8);
+    expect(labelled.labels.filter((label) => label.kept).every((label) => label.confidence >= 0.7)).toBe(true);
+    await expect(call('runs.dataStage', { runId: first.id, stage: 'ppo' })).rejects.toThrow(/no RLAIF or CAI stage/);
     const second = await call('rlhf.iterate', {
       iteration: iteration('rlhf-2', 'rlhf-1-ppo', ['demo-quick-preference', 'rlhf-1-label']),
     });

@@ -3,6 +3,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { RunSample, RunSummary } from '../../../preload/contract';
 import { InputError } from '../errors';
+import { CaiOptionsSchema, loadConstitution, type Trail } from '../methods/cai';
+import { type Label, RlaifOptionsSchema } from '../methods/rlaif';
 import { createFork } from '../runs/fork';
 import { MetricsLog } from '../runs/metrics-log';
 import type { RunQueue } from '../runs/queue';
@@ -19,6 +21,7 @@ type RunVerbs =
   | 'runs.stop'
   | 'runs.resume'
   | 'runs.fork'
+  | 'runs.dataStage'
   | 'rlhf.iterate'
   | 'rlhf.history';
 
@@ -88,6 +91,44 @@ async function runDetail(workspace: string, record: RunRecord, queue: RunQueue) 
   };
 }
 
+async function jsonLines<T>(file: string): Promise<T[]> {
+  const text = await readFile(file, 'utf8').catch(() => '');
+  return text.split('\n').flatMap((line) => {
+    try {
+      return line ? [JSON.parse(line) as T] : [];
+    } catch {
+      return [];
+    }
+  });
+}
+
+async function dataStageOf(workspace: string, record: RunRecord, stageName: string) {
+  const stage = (record.recipe as Recipe).stages.find((s) => (s as { name?: string }).name === stageName) as
+    | { method: string; config: Record<string, unknown> }
+    | undefined;
+  if (!stage || (stage.method !== 'rlaif' && stage.method !== 'cai')) {
+    throw new InputError(`run ${record.id} has no RLAIF or CAI stage named ${stageName}`);
+  }
+  const folder = path.join(runFolder(workspace, record.id), stageName);
+  if (stage.method === 'rlaif') {
+    const threshold = RlaifOptionsSchema.parse(stage.config).threshold;
+    return {
+      method: 'rlaif' as const,
+      labels: await jsonLines<Label>(path.join(folder, 'labels.jsonl')),
+      threshold,
+      trails: [],
+      principles: [],
+    };
+  }
+  const constitution = await loadConstitution(CaiOptionsSchema.parse(stage.config).constitution);
+  return {
+    method: 'cai' as const,
+    labels: [],
+    trails: await jsonLines<Trail>(path.join(folder, 'cai-trail.jsonl')),
+    principles: constitution.constitutions,
+  };
+}
+
 export function runsApi({ workspace }: ApiContext, queue: RunQueue) {
   const store = () => RunStore.open(workspace);
   const handlers: VerbHandlers<RunVerbs> = {
@@ -107,6 +148,7 @@ export function runsApi({ workspace }: ApiContext, queue: RunQueue) {
       queue.add({ id: runId, resume: true });
       return runSummary((await store()).get(runId), queue);
     },
+    'runs.dataStage': async ({ runId, stage }) => dataStageOf(workspace, (await store()).get(runId), stage),
     'rlhf.iterate': async ({ iteration }) => {
       const parsed = RlhfIterationSchema.safeParse(iteration);
       if (!parsed.success)
