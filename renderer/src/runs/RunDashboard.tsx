@@ -5,6 +5,7 @@ import { Panel } from '../components/Panel';
 import { ComparePicker } from './ComparePicker';
 import { LogPanel, SamplesPanel } from './LivePanels';
 import { MetricCharts } from './MetricCharts';
+import { MethodPanel } from './methods/MethodPanel';
 import { RunActions } from './RunActions';
 import { StageProgressList } from './StageProgressList';
 import { useCompare } from './useCompare';
@@ -95,6 +96,17 @@ export function RunDashboard({ client, runId, summary, runs, onChanged, onSelect
               onToggle={compare.toggle}
             />
             {stage ? <MetricCharts metrics={stream.metrics} stage={stage.name} method={stage.method} /> : null}
+            {stage ? (
+              <MethodPanel
+                client={client}
+                runId={runId}
+                stage={stage}
+                position={run.stages.indexOf(stage)}
+                recipe={stream.detail?.recipe}
+                metrics={stream.metrics}
+                logs={stream.logs}
+              />
+            ) : null}
           </>
         ) : (
           <p className="muted">Loading the run…</p>
