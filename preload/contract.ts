@@ -245,6 +245,20 @@ export const ImportReportSchema = z.object({
 });
 export type ImportReport = z.infer<typeof ImportReportSchema>;
 
+/**
+ * Progress of a long verb that was given a `jobId` (imports, exports): its phase and, where it can be counted, how
+ * far it is. `jobs.cancel` with the same id stops it before its next phase; a cancelled job writes nothing.
+ */
+export const JobProgressSchema = z.object({
+  jobId: z.string(),
+  phase: z.string(),
+  done: z.number().nonnegative(),
+  total: z.number().nonnegative().nullable(),
+});
+export type JobProgress = z.infer<typeof JobProgressSchema>;
+
+const JobIdField = { jobId: z.string().min(1).max(100).optional() };
+
 /** A chat turn, as chat templates take them. */
 export const ChatMessageSchema = z.object({ role: z.enum(['system', 'user', 'assistant']), content: z.string() });
 
@@ -311,13 +325,15 @@ export const verbs = {
   /** Imports an HF folder or a llama2.c .bin (with its tokenizer.bin) into the workspace. */
   'models.import': {
     request: z
-      .object({ path: z.string().min(1), tokenizer: z.string().optional(), name: z.string().optional() })
+      .object({ path: z.string().min(1), tokenizer: z.string().optional(), name: z.string().optional(), ...JobIdField })
       .strict(),
     response: ModelSummarySchema,
     handledBy: 'engine',
   },
   'models.export': {
-    request: z.object({ name: z.string(), format: z.enum(['hf', 'onnx']), out: z.string().min(1) }).strict(),
+    request: z
+      .object({ name: z.string(), format: z.enum(['hf', 'onnx']), out: z.string().min(1), ...JobIdField })
+      .strict(),
     response: z.object({ out: z.string() }),
     handledBy: 'engine',
   },
@@ -353,6 +369,7 @@ export const verbs = {
         truncate: z.boolean().default(false),
         maxLength: z.number().int().positive().optional(),
         model: z.string().optional(),
+        ...JobIdField,
       })
       .strict(),
     response: z.object({ report: ImportReportSchema, dataset: DatasetSummarySchema.optional() }),
@@ -392,6 +409,13 @@ export const verbs = {
       baseModel: z.string(),
       datasets: z.object({ sft: z.string(), preference: z.string(), rmHeldOut: z.string(), evalPrompts: z.string() }),
     }),
+    handledBy: 'engine',
+  },
+
+  /** Stops a job started with a jobId; false when no such job is running. */
+  'jobs.cancel': {
+    request: z.object({ jobId: z.string() }).strict(),
+    response: z.object({ cancelled: z.boolean() }),
     handledBy: 'engine',
   },
 
@@ -539,6 +563,7 @@ export const events = {
   'run.sample': RunSampleSchema,
   'run.log': RunLogSchema,
   'chat.token': ChatTokenSchema,
+  'job.progress': JobProgressSchema,
 } as const;
 
 export type VerbName = keyof typeof verbs;

@@ -17,6 +17,7 @@ import { ChatModels, chatApi } from './api/chat-api';
 import type { ApiContext, EmitEvent, ParsedRequest } from './api/context';
 import { datasetsApi } from './api/datasets-api';
 import { demoApi } from './api/demo-api';
+import { Jobs } from './api/jobs';
 import { modelsApi } from './api/models-api';
 import { runsApi } from './api/runs-api';
 import { votesApi } from './api/votes-api';
@@ -64,7 +65,8 @@ export class Engine {
       context.emit('run.log', { runId, level, message, at: Date.now() }),
     );
     this.chatModels = new ChatModels(workspace);
-    const models = modelsApi(context, (name) => this.activeRunOn(name));
+    const jobs = new Jobs(context.emit);
+    const models = modelsApi(context, jobs, (name) => this.activeRunOn(name));
     this.handlers = {
       'engine.info': async () => this.info(),
       ...models,
@@ -73,7 +75,8 @@ export class Engine {
         this.chatModels.forget(request.name);
         return deleted;
       },
-      ...datasetsApi(context),
+      ...datasetsApi(context, jobs),
+      'jobs.cancel': async ({ jobId }) => ({ cancelled: jobs.cancel(jobId) }),
       ...demoApi(context, options.demoBaseFolder ?? ''),
       ...runsApi(context, this.queue),
       ...chatApi(context, this.chatModels),

@@ -80,6 +80,18 @@ describe('the demo walkthrough in the browser', () => {
     await shot('3-dashboard-done');
   }, 420_000);
 
+  /** Two slots whose answers differ: identical answers teach nothing, and the votes dataset leaves them out. */
+  async function differingPair(): Promise<[string, string]> {
+    const texts = await Promise.all(
+      ['A', 'B', 'C'].map((slot) => page.getByTestId(`chat-pane-${slot}-text`).textContent()),
+    );
+    for (const [i, first] of texts.entries()) {
+      const j = texts.findIndex((other, k) => k > i && other?.trim() !== first?.trim());
+      if (j > i) return [['A', 'B', 'C'][i] as string, ['A', 'B', 'C'][j] as string];
+    }
+    return ['A', 'B'];
+  }
+
   async function askAndVote(prompt: string, vote: 'vote-A' | 'vote-B', annotator: string) {
     await page.getByTestId('chat-prompt').fill(prompt);
     await page.getByTestId('chat-send').click();
@@ -89,6 +101,9 @@ describe('the demo walkthrough in the browser', () => {
     // Blind: the names stay hidden until the vote is cast.
     expect(await page.getByTestId('chat-pane-A-model').textContent()).toMatch(/hidden/);
     await page.getByTestId('annotator').fill(annotator);
+    const [first, second] = await differingPair();
+    await page.getByTestId('vote-pair-0').selectOption(first);
+    await page.getByTestId('vote-pair-1').selectOption(second);
     await page.getByTestId(vote).click();
     await page.getByTestId('vote-receipt').waitFor({ state: 'visible', timeout: 10_000 });
   }
@@ -109,7 +124,9 @@ describe('the demo walkthrough in the browser', () => {
   it('the votes become a preference dataset, and a DPO run on them starts', async () => {
     await page.getByTestId('votes-dataset-name').fill('walkthrough-votes');
     await page.getByTestId('make-dataset').click();
-    await expect.poll(() => page.getByTestId('dataset-result').textContent(), { timeout: 20_000 }).toMatch(/pair/);
+    const made = page.getByTestId('dataset-result').or(page.getByTestId('make-dataset-error'));
+    await made.waitFor({ state: 'visible', timeout: 20_000 });
+    expect(await made.textContent()).toMatch(/pair/);
     await page.getByTestId('train-dpo-steps').fill('2');
     await page.getByTestId('train-dpo-base').selectOption(`${RECIPE}-sft`);
     await shot('5-votes-dataset');

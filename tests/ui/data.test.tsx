@@ -70,8 +70,15 @@ function script(overrides: VerbScript = {}): VerbScript {
 
 const FILE_TEXT = '{"prompt":"Hi","chosen":"Hello!","rejected":"Go away."}\n';
 
+/** The payloads sent for a verb; each import carries a fresh job id (checked here), left out of the comparison. */
 function calls(bridge: { calls: Array<{ verb: string; payload: unknown }> }, verb: string) {
-  return bridge.calls.filter((call) => call.verb === verb).map((call) => call.payload);
+  return bridge.calls
+    .filter((call) => call.verb === verb)
+    .map((call) => {
+      const { jobId, ...rest } = call.payload as { jobId?: unknown };
+      if (verb === 'datasets.import') expect(typeof jobId).toBe('string');
+      return rest;
+    });
 }
 
 afterEach(cleanup);
@@ -200,5 +207,33 @@ describe('previewing a dataset', () => {
     fireEvent.click(await screen.findByTestId('swap-0'));
     expect((await screen.findByTestId('row-error-0')).textContent).toContain('chosen == rejected');
     expect(screen.getAllByRole('alert')).toHaveLength(1);
+  });
+});
+
+describe('a long import', () => {
+  it("shows the engine's phase while it runs and cancels it with the job id it was started with", async () => {
+    let finish: (error: Error) => void = () => {};
+    const { client, bridge } = scriptedClient(
+      script({
+        'datasets.import': () => new Promise((_, reject) => (finish = reject)),
+        'jobs.cancel': () => ({ cancelled: true }),
+      }),
+    );
+    render(<DataSection client={client} />);
+    const file = new File([FILE_TEXT], 'pairs.jsonl', { type: 'application/jsonl' });
+    fireEvent.change(screen.getByTestId('file-input'), { target: { files: [file] } });
+    await waitFor(() => expect(calls(bridge, 'datasets.import')).toHaveLength(1));
+    const { jobId } = bridge.calls.find((call) => call.verb === 'datasets.import')?.payload as { jobId: string };
+    bridge.emit('job.progress', { jobId, phase: 'validating', done: 0, total: null });
+    bridge.emit('job.progress', { jobId: 'someone-else', phase: 'writing', done: 0, total: null });
+    await waitFor(() => expect(screen.getByTestId('import-pending').getAttribute('data-phase')).toBe('validating'));
+    fireEvent.click(screen.getByTestId('import-cancel'));
+    await waitFor(() =>
+      expect(bridge.calls.filter((call) => call.verb === 'jobs.cancel').map((call) => call.payload)).toEqual([
+        { jobId },
+      ]),
+    );
+    finish(new Error('cancelled before writing; nothing was written'));
+    expect((await screen.findByTestId('data-import-error')).textContent).toContain('nothing was written');
   });
 });

@@ -30,8 +30,15 @@ const LINEAGE = [
   modelSummary('gpt2', { architecture: 'gpt2', modelType: 'gpt2', parameters: 124_000_000 }),
 ];
 
+/** The payloads sent for a verb; imports and exports carry a fresh job id (checked), left out of the comparison. */
 function callsOf(bridge: ScriptedBridge, verb: string) {
-  return bridge.calls.filter((call) => call.verb === verb).map((call) => call.payload);
+  return bridge.calls
+    .filter((call) => call.verb === verb)
+    .map((call) => {
+      const { jobId, ...rest } = call.payload as { jobId?: unknown };
+      if (verb === 'models.import' || verb === 'models.export') expect(typeof jobId).toBe('string');
+      return rest;
+    });
 }
 
 /** A workspace whose models.delete really removes the model, so the list read after it changes. */
@@ -192,7 +199,7 @@ describe('import and export', () => {
     fireEvent.change(screen.getByTestId('export-out'), { target: { value: '/tmp/out' } });
     fireEvent.click(screen.getByTestId('export-model-button'));
 
-    await waitFor(() => expect(screen.getByTestId('export-model-button').textContent).toBe('Exporting…'));
+    await waitFor(() => expect(screen.getByTestId('export-model-button').textContent).toBe('Exporting: starting…'));
     expect(callsOf(bridge, 'models.export')).toEqual([{ name: 'base-sft-dpo', format: 'onnx', out: '/tmp/out' }]);
     await act(async () => exported.resolve({ out: '/tmp/out' }));
     expect(screen.getByTestId('export-result').textContent).toBe('Exported to /tmp/out.');

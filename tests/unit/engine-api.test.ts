@@ -197,6 +197,21 @@ describe('datasets through the contract', () => {
     expect(dropped.dataset).toMatchObject({ name: 'pairs', accepted: 2, rows: 4 });
   });
 
+  it("reports an import job's phases, and a cancelled import writes nothing", async () => {
+    const base64 = Buffer.from('{"prompt": "p", "chosen": "x", "rejected": "y"}\n').toString('base64');
+    const { path: uploaded } = await call('datasets.upload', { filename: 'one.jsonl', base64 });
+    await call('datasets.import', { path: uploaded, name: 'one', jobId: 'job-1' });
+    const phases = eventsOf('job.progress')
+      .filter((p) => p.jobId === 'job-1')
+      .map((p) => p.phase);
+    expect(phases).toEqual(['reading', 'validating', 'writing', 'done']);
+    const cancelled = call('datasets.import', { path: uploaded, name: 'two', jobId: 'job-2' });
+    expect(await call('jobs.cancel', { jobId: 'job-2' })).toEqual({ cancelled: true });
+    await expect(cancelled).rejects.toThrow(/cancelled before reading; nothing was written/);
+    expect((await call('datasets.list', {})).datasets.map((d) => d.name)).not.toContain('two');
+    expect(await call('jobs.cancel', { jobId: 'job-2' })).toEqual({ cancelled: false });
+  });
+
   it('relabels a pair by swapping chosen and rejected, and refuses an edit that breaks the row', async () => {
     await call('datasets.updateRow', { name: 'pairs', index: 0, row: { prompt: 'a', chosen: 'c', rejected: 'b' } });
     const preview = await call('datasets.preview', { name: 'pairs', limit: 1 });

@@ -14,6 +14,7 @@ import { validateRecords } from '../datasets/validate';
 import { InputError } from '../errors';
 import type { Tokenizer } from '../tokenizers/tokenizer';
 import type { ApiContext, VerbHandlers } from './context';
+import type { Jobs } from './jobs';
 
 type DatasetVerbs = 'datasets.list' | 'datasets.upload' | 'datasets.import' | 'datasets.preview' | 'datasets.updateRow';
 
@@ -76,7 +77,7 @@ function checkRow(record: DatasetRecord, row: Record<string, unknown>): DatasetR
   return validation.valid[0].row;
 }
 
-export function datasetsApi({ workspace }: ApiContext) {
+export function datasetsApi({ workspace }: ApiContext, jobs: Jobs) {
   const handlers: VerbHandlers<DatasetVerbs> = {
     'datasets.list': async () => ({ datasets: (await Catalogue.peek(workspace)).datasets.map(datasetSummary) }),
     'datasets.upload': async ({ filename, base64 }) => {
@@ -86,10 +87,11 @@ export function datasetsApi({ workspace }: ApiContext) {
       await writeFile(file, Buffer.from(base64, 'base64'));
       return { path: file };
     },
-    'datasets.import': async ({ path: file, invalid, ...options }) => {
-      const { report, record } = await importDataset(workspace, file, { ...options, dropInvalid: invalid === 'drop' });
-      return { report, ...(record ? { dataset: datasetSummary(record) } : {}) };
-    },
+    'datasets.import': ({ path: file, invalid, jobId, ...options }) =>
+      jobs.run(jobId, async (onPhase) => {
+        const imported = await importDataset(workspace, file, { ...options, dropInvalid: invalid === 'drop', onPhase });
+        return { report: imported.report, ...(imported.record ? { dataset: datasetSummary(imported.record) } : {}) };
+      }),
     'datasets.preview': async ({ name, offset, limit, model }) => {
       const { record, rows } = await loadDataset(workspace, name);
       const tokenizer = model ? await datasetTokenizer(workspace, model) : undefined;

@@ -10,6 +10,7 @@ import { exportHfFolder, importModel } from '../models/store';
 import { exportOnnx } from '../onnx/export-model';
 import { RunStore } from '../runs/run-store';
 import type { ApiContext, VerbHandlers } from './context';
+import type { Jobs } from './jobs';
 
 type ModelVerbs = 'models.list' | 'models.import' | 'models.export' | 'models.delete';
 
@@ -44,22 +45,29 @@ export async function modelSummary(workspace: string, record: ModelRecord, runs:
   };
 }
 
-export function modelsApi({ workspace }: ApiContext, inUse: (model: string) => Promise<string | undefined>) {
+export function modelsApi(
+  { workspace }: ApiContext,
+  jobs: Jobs,
+  inUse: (model: string) => Promise<string | undefined>,
+) {
   const handlers: VerbHandlers<ModelVerbs> = {
     'models.list': async () => {
       const runs = await RunStore.open(workspace);
       const records = (await Catalogue.peek(workspace)).models;
       return { models: await Promise.all(records.map((record) => modelSummary(workspace, record, runs))) };
     },
-    'models.import': async ({ path: source, tokenizer, name }) => {
-      const record = await importModel(workspace, source, { name, tokenizer });
-      return modelSummary(workspace, record, await RunStore.open(workspace));
-    },
-    'models.export': async ({ name, format, out }) => {
-      if (format === 'hf') await exportHfFolder(workspace, name, out);
-      else await exportOnnx(workspace, name, out);
-      return { out: path.resolve(out) };
-    },
+    'models.import': ({ path: source, tokenizer, name, jobId }) =>
+      jobs.run(jobId, async (onPhase) => {
+        const record = await importModel(workspace, source, { name, tokenizer, onPhase });
+        return modelSummary(workspace, record, await RunStore.open(workspace));
+      }),
+    'models.export': ({ name, format, out, jobId }) =>
+      jobs.run(jobId, async (onPhase) => {
+        onPhase(format === 'hf' ? 'copying the folder' : 'building the ONNX graph');
+        if (format === 'hf') await exportHfFolder(workspace, name, out);
+        else await exportOnnx(workspace, name, out);
+        return { out: path.resolve(out) };
+      }),
     'models.delete': async ({ name }) => {
       const catalogue = await Catalogue.open(workspace);
       const record = catalogue.findModel(name);

@@ -32,6 +32,8 @@ export interface ImportOptions {
   maxLength?: number;
   /** The workspace model whose tokenizer counts tokens (needed with maxLength). */
   model?: string;
+  /** Called at the start of each phase (reading, validating, writing); may throw to cancel before anything is written. */
+  onPhase?: (phase: string) => void;
 }
 
 /** What `awb datasets import --json` prints (SPEC §7), with the details the human report shows. */
@@ -139,11 +141,14 @@ export async function importDataset(
   const name = options.name ?? defaultDatasetName(file);
   await checkOptions(workspace, name, options);
   const tokenizer = options.model ? await datasetTokenizer(workspace, options.model) : undefined;
+  options.onPhase?.('reading');
   const read = await readDatasetFile(file);
+  options.onPhase?.('validating');
   const validation = validateRecords(read, { ...options, tokenizer });
   const report: ImportReport = reportOf(name, read, validation);
   const acceptable = !validation.fatal && validation.valid.length > 0 && (report.invalid === 0 || options.dropInvalid);
   if (!acceptable || !validation.spec || !validation.format) return { report };
+  options.onPhase?.('writing');
   report.accepted = validation.valid.length;
   report.imported = true;
   const catalogue = await Catalogue.open(workspace);

@@ -143,11 +143,13 @@ async function addModel(
 export async function importModel(
   workspace: string,
   source: string,
-  options: { name?: string; tokenizer?: string },
+  options: { name?: string; tokenizer?: string; onPhase?: (phase: string) => void },
 ): Promise<ModelRecord> {
   const name = options.name ?? defaultModelName(source);
   checkName(name, (await Catalogue.peek(workspace)).models);
+  options.onPhase?.('reading');
   const read = await readModelSource(source, options.tokenizer);
+  options.onPhase?.('writing');
   return addModel(workspace, name, read, { source: path.resolve(source) });
 }
 

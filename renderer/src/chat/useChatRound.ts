@@ -1,14 +1,9 @@
 import { useCallback, useRef, useState } from 'react';
 import type { Sampling } from '../../../preload/contract';
+import { newId } from '../app/ids';
 import type { WorkbenchClient } from '../client/client';
 import { useEvent } from '../hooks/useEvent';
 import { appendToken, failAnswer, finishAnswer, newRound, pendingAnswers, type Round } from './round';
-
-/** crypto.randomUUID exists only in secure contexts: a UI served by a remote `awb serve` over plain http lacks it. */
-function newRequestId(): string {
-  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
-  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) => byte.toString(16).padStart(2, '0')).join('');
-}
 
 /**
  * The current round: Send asks every chosen model for an answer (each with its own request id), `chat.token` events
@@ -25,7 +20,7 @@ export function useChatRound(client: WorkbenchClient) {
 
   const send = useCallback(
     (prompt: string, models: string[], sampling: Sampling, blind: boolean) => {
-      const next = newRound(prompt, models, blind, newRequestId);
+      const next = newRound(prompt, models, blind, newId);
       setRound(next);
       setStopError(undefined);
       for (const answer of next.answers) {

@@ -17,7 +17,7 @@ interface ImportPanelProps {
 export function ImportPanel({ client, models, onImported }: ImportPanelProps) {
   const [text, setText] = useState<OptionsText>(NO_OPTIONS);
   const [optionsError, setOptionsError] = useState<string>();
-  const { state, importFile, reimport } = useImport(client, onImported);
+  const { state, importFile, reimport, cancel } = useImport(client, onImported);
 
   const withOptions = (action: (options: ImportOptions) => void) => {
     const read = readOptions(text);
@@ -25,8 +25,15 @@ export function ImportPanel({ client, models, onImported }: ImportPanelProps) {
     if ('options' in read) action(read.options);
   };
   const status = state.pending ? (
-    <p className="muted" data-testid="import-pending">
-      {state.pending === 'upload' ? `Uploading ${state.file}…` : `Checking ${state.file}…`}
+    <p className="muted" data-testid="import-pending" data-phase={state.phase ?? ''}>
+      {state.pending === 'upload'
+        ? `Uploading ${state.file}…`
+        : `Checking ${state.file}: ${state.phase ?? 'starting'}…`}
+      {state.pending === 'import' ? (
+        <button type="button" data-testid="import-cancel" onClick={cancel}>
+          Cancel
+        </button>
+      ) : null}
     </p>
   ) : null;
 

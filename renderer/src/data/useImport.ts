@@ -4,10 +4,11 @@
  */
 import { useState } from 'react';
 import type { ImportReport, VerbRequest } from '../../../preload/contract';
+import { useJob } from '../app/useJob';
 import type { WorkbenchClient } from '../client/client';
 import { fileToBase64 } from './base64';
 
-export type ImportOptions = Omit<VerbRequest<'datasets.import'>, 'path' | 'invalid' | 'truncate'>;
+export type ImportOptions = Omit<VerbRequest<'datasets.import'>, 'path' | 'invalid' | 'truncate' | 'jobId'>;
 export interface ImportChoice {
   invalid: 'refuse' | 'drop';
   truncate: boolean;
@@ -18,6 +19,8 @@ export interface ImportState {
   report: ImportReport | undefined;
   choice: ImportChoice;
   pending: 'upload' | 'import' | undefined;
+  /** The engine's phase of the running import (reading, validating, writing), from job.progress events. */
+  phase: string | undefined;
   error: string | undefined;
 }
 
@@ -29,14 +32,17 @@ export function useImport(client: WorkbenchClient, onImported: () => void) {
     report: undefined,
     choice: FIRST_TRY,
     pending: undefined,
+    phase: undefined,
     error: undefined,
   });
   const [path, setPath] = useState<string>();
+  const job = useJob(client);
 
   const run = async (uploaded: string, options: ImportOptions, choice: ImportChoice) => {
-    setState((previous) => ({ ...previous, pending: 'import', error: undefined, choice }));
+    const jobId = job.start();
+    setState((previous) => ({ ...previous, pending: 'import', phase: undefined, error: undefined, choice }));
     try {
-      const { report } = await client.call('datasets.import', { path: uploaded, ...options, ...choice });
+      const { report } = await client.call('datasets.import', { path: uploaded, ...options, ...choice, jobId });
       setState((previous) => ({ ...previous, report, pending: undefined }));
       if (report.imported) onImported();
     } catch (problem) {
@@ -49,7 +55,14 @@ export function useImport(client: WorkbenchClient, onImported: () => void) {
   };
 
   const importFile = async (file: File, options: ImportOptions) => {
-    setState({ file: file.name, report: undefined, choice: FIRST_TRY, pending: 'upload', error: undefined });
+    setState({
+      file: file.name,
+      report: undefined,
+      choice: FIRST_TRY,
+      pending: 'upload',
+      phase: undefined,
+      error: undefined,
+    });
     try {
       const { path: uploaded } = await client.call('datasets.upload', {
         filename: file.name,
@@ -71,5 +84,5 @@ export function useImport(client: WorkbenchClient, onImported: () => void) {
     if (path) run(path, options, { ...state.choice, ...change });
   };
 
-  return { state, importFile, reimport };
+  return { state: { ...state, phase: job.phase }, importFile, reimport, cancel: job.cancel };
 }

@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import type { ModelSummary } from '../../../preload/contract';
 import { useAction } from '../app/useAction';
+import { useJob } from '../app/useJob';
 import type { WorkbenchClient } from '../client/client';
 import { Panel } from '../components/Panel';
 
@@ -20,7 +21,10 @@ export function ExportModel({
 }) {
   const [format, setFormat] = useState<ExportFormat>('hf');
   const [out, setOut] = useState('');
-  const exportModel = useAction(() => client.call('models.export', { name: selected, format, out: out.trim() }));
+  const job = useJob(client);
+  const exportModel = useAction(() =>
+    client.call('models.export', { name: selected, format, out: out.trim(), jobId: job.start() }),
+  );
   const submit = (event: FormEvent) => {
     event.preventDefault();
     exportModel.run();
@@ -58,8 +62,13 @@ export function ExportModel({
           data-testid="export-model-button"
           disabled={!selected || !out.trim() || exportModel.pending}
         >
-          {exportModel.pending ? 'Exporting…' : 'Export'}
+          {exportModel.pending ? `Exporting: ${job.phase ?? 'starting'}…` : 'Export'}
         </button>
+        {exportModel.pending ? (
+          <button type="button" data-testid="export-cancel" onClick={job.cancel}>
+            Cancel
+          </button>
+        ) : null}
       </form>
       {exportModel.result && !exportModel.pending ? (
         <p role="status" data-testid="export-result">

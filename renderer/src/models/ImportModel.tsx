@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { useAction } from '../app/useAction';
+import { useJob } from '../app/useJob';
 import type { WorkbenchClient } from '../client/client';
 import { Panel } from '../components/Panel';
 
@@ -9,8 +10,10 @@ export function ImportModel({ client, onImported }: { client: WorkbenchClient; o
   const [tokenizer, setTokenizer] = useState('');
   const [name, setName] = useState('');
   const isLlama2c = path.trim().endsWith('.bin');
+  const job = useJob(client);
   const importModel = useAction(async () => {
     const imported = await client.call('models.import', {
+      jobId: job.start(),
       path: path.trim(),
       ...(isLlama2c && tokenizer.trim() ? { tokenizer: tokenizer.trim() } : {}),
       ...(name.trim() ? { name: name.trim() } : {}),
@@ -49,8 +52,13 @@ export function ImportModel({ client, onImported }: { client: WorkbenchClient; o
           <input data-testid="import-name" value={name} onChange={(event) => setName(event.target.value)} />
         </label>
         <button type="submit" data-testid="import-model" disabled={!path.trim() || importModel.pending}>
-          {importModel.pending ? 'Importing…' : 'Import'}
+          {importModel.pending ? `Importing: ${job.phase ?? 'starting'}…` : 'Import'}
         </button>
+        {importModel.pending ? (
+          <button type="button" data-testid="import-model-cancel" onClick={job.cancel}>
+            Cancel
+          </button>
+        ) : null}
       </form>
       {importModel.result && !importModel.pending ? (
         <p role="status" data-testid="import-result">
