@@ -62,6 +62,7 @@ export async function runDataStage(
     await store.updateStage(record.id, stage.name, {
       status: 'completed',
       step: result.labels.length,
+      maxSteps: result.labels.length,
       output: baseName,
       outputDataset: result.dataset.name,
       evaluation: { pairs_kept: kept, pairs_judged: result.labels.length },
@@ -127,6 +128,7 @@ async function runCaiStage(workspace: string, store: RunStore, record: RunRecord
     await store.updateStage(record.id, stage.name, {
       status: 'completed',
       step: result.trails.length,
+      maxSteps: result.trails.length,
       output: baseName,
       outputDataset: result.dataset.name,
       evaluation: { revisions: result.trails.length },
