@@ -1,27 +1,11 @@
 // @vitest-environment happy-dom
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ModelSummary } from '../../preload/contract';
 import { App } from '../../renderer/src/App';
 import { sectionFromHash } from '../../renderer/src/app/useSectionRoute';
 import { SECTIONS } from '../../renderer/src/sections/sections';
+import { modelSummary } from './fixtures';
 import { scriptedClient } from './mock-client';
-
-function modelSummary(name: string, extra: Partial<ModelSummary> = {}): ModelSummary {
-  return {
-    name,
-    architecture: 'llama',
-    modelType: 'llama',
-    parameters: 260_000,
-    source: `/models/${name}`,
-    layers: 5,
-    hiddenSize: 64,
-    vocabSize: 512,
-    maxPositions: 512,
-    createdAt: '2025-01-01T00:00:00.000Z',
-    ...extra,
-  };
-}
 
 const MODELS = [modelSummary('base'), modelSummary('base-sft', { parent: 'base', method: 'sft' })];
 

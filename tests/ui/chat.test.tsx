@@ -1,25 +1,9 @@
 // @vitest-environment happy-dom
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ModelSummary } from '../../preload/contract';
 import { ChatSection } from '../../renderer/src/sections/ChatSection';
+import { modelSummary } from './fixtures';
 import { type ScriptedBridge, scriptedClient, type VerbScript } from './mock-client';
-
-function modelSummary(name: string, extra: Partial<ModelSummary> = {}): ModelSummary {
-  return {
-    name,
-    architecture: 'llama',
-    modelType: 'llama',
-    parameters: 260_000,
-    source: `/models/${name}`,
-    layers: 5,
-    hiddenSize: 64,
-    vocabSize: 512,
-    maxPositions: 512,
-    createdAt: '2025-01-01T00:00:00.000Z',
-    ...extra,
-  };
-}
 
 const MODELS = [
   modelSummary('base'),

@@ -223,7 +223,8 @@ describe('a long import', () => {
     const file = new File([FILE_TEXT], 'pairs.jsonl', { type: 'application/jsonl' });
     fireEvent.change(screen.getByTestId('file-input'), { target: { files: [file] } });
     await waitFor(() => expect(calls(bridge, 'datasets.import')).toHaveLength(1));
-    const { jobId } = bridge.calls.find((call) => call.verb === 'datasets.import')?.payload as { jobId: string };
+    const started = bridge.calls.find((call) => call.verb === 'datasets.import')?.payload as { jobId?: string };
+    const jobId = started?.jobId as string;
     bridge.emit('job.progress', { jobId, phase: 'validating', done: 0, total: null });
     bridge.emit('job.progress', { jobId: 'someone-else', phase: 'writing', done: 0, total: null });
     await waitFor(() => expect(screen.getByTestId('import-pending').getAttribute('data-phase')).toBe('validating'));

@@ -1,8 +1,9 @@
 /** runs.*: list, show (history for dashboards), start (queued), stop, resume, fork. */
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { RunSample, RunSummary } from '../../../preload/contract';
 import { InputError } from '../errors';
+import { readJsonLines } from '../io/json-lines';
 import { CaiOptionsSchema, loadConstitution, type Trail } from '../methods/cai';
 import { type Label, RlaifOptionsSchema } from '../methods/rlaif';
 import { createFork } from '../runs/fork';
@@ -53,20 +54,6 @@ async function checkpointsOf(folder: string, stages: string[]) {
   return found.sort((a, b) => a.step - b.step);
 }
 
-async function samplesOf(folder: string): Promise<RunSample[]> {
-  const text = await readFile(path.join(folder, 'samples.jsonl'), 'utf8');
-  return text
-    .split('\n')
-    .filter(Boolean)
-    .flatMap((line) => {
-      try {
-        return [JSON.parse(line) as RunSample];
-      } catch {
-        return []; // a line cut short by a crash
-      }
-    });
-}
-
 async function runDetail(workspace: string, record: RunRecord, queue: RunQueue) {
   const folder = runFolder(workspace, record.id);
   const lines = await new MetricsLog(path.join(folder, 'metrics.jsonl')).read();
@@ -83,23 +70,12 @@ async function runDetail(workspace: string, record: RunRecord, queue: RunQueue) 
     run: runSummary(record, queue),
     recipe: record.recipe,
     metrics,
-    samples: await samplesOf(folder).catch(() => []),
+    samples: await readJsonLines<RunSample>(path.join(folder, 'samples.jsonl')),
     checkpoints: await checkpointsOf(
       folder,
       record.stages.map((stage) => stage.name),
     ),
   };
-}
-
-async function jsonLines<T>(file: string): Promise<T[]> {
-  const text = await readFile(file, 'utf8').catch(() => '');
-  return text.split('\n').flatMap((line) => {
-    try {
-      return line ? [JSON.parse(line) as T] : [];
-    } catch {
-      return [];
-    }
-  });
 }
 
 async function dataStageOf(workspace: string, record: RunRecord, stageName: string) {
@@ -114,7 +90,7 @@ async function dataStageOf(workspace: string, record: RunRecord, stageName: stri
     const threshold = RlaifOptionsSchema.parse(stage.config).threshold;
     return {
       method: 'rlaif' as const,
-      labels: await jsonLines<Label>(path.join(folder, 'labels.jsonl')),
+      labels: await readJsonLines<Label>(path.join(folder, 'labels.jsonl')),
       threshold,
       trails: [],
       principles: [],
@@ -124,7 +100,7 @@ async function dataStageOf(workspace: string, record: RunRecord, stageName: stri
   return {
     method: 'cai' as const,
     labels: [],
-    trails: await jsonLines<Trail>(path.join(folder, 'cai-trail.jsonl')),
+    trails: await readJsonLines<Trail>(path.join(folder, 'cai-trail.jsonl')),
     principles: constitution.constitutions,
   };
 }

@@ -19,24 +19,28 @@ export interface Judge {
   dispose?(): void;
 }
 
+/** An OpenAI-compatible chat endpoint a recipe names (a judge, or a Constitutional AI critic). */
+export const EndpointSpecSchema = z
+  .object({
+    type: z.literal('openai'),
+    /** The server's base URL, e.g. http://127.0.0.1:7860 (the /v1/chat/completions path is added). */
+    url: z.string().url(),
+    model: z.string().min(1),
+    /** The environment variable that holds the API key (the key itself never goes into a recipe or a log). */
+    api_key_env: z.string().optional(),
+    timeout_ms: z.number().int().positive().default(30_000),
+    retries: z.number().int().nonnegative().default(4),
+    /** The first retry waits this long, each next one twice as long. */
+    backoff_ms: z.number().int().nonnegative().default(500),
+  })
+  .strict();
+export type EndpointSpec = z.infer<typeof EndpointSpecSchema>;
+
 /** The judge a recipe names (an RLAIF stage's `judge` setting). */
 export const JudgeSpecSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('rule'), rule: z.enum(['demo-oracle']) }).strict(),
   z.object({ type: z.literal('reward_model'), model: z.string().min(1) }).strict(),
-  z
-    .object({
-      type: z.literal('openai'),
-      /** The server's base URL, e.g. http://127.0.0.1:7860 (the /v1/chat/completions path is added). */
-      url: z.string().url(),
-      model: z.string().min(1),
-      /** The environment variable that holds the API key (the key itself never goes into a recipe or a log). */
-      api_key_env: z.string().optional(),
-      timeout_ms: z.number().int().positive().default(30_000),
-      retries: z.number().int().nonnegative().default(4),
-      /** The first retry waits this long, each next one twice as long. */
-      backoff_ms: z.number().int().nonnegative().default(500),
-    })
-    .strict(),
+  EndpointSpecSchema,
 ]);
 export type JudgeSpec = z.infer<typeof JudgeSpecSchema>;
 

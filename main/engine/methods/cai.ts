@@ -5,7 +5,6 @@
  * cai-trail.jsonl as it is made, so a stopped run resumes with the prompts left. The critic is the stage's own model
  * (self-critique) or any OpenAI-compatible chat endpoint (a stronger model).
  */
-import { existsSync } from 'node:fs';
 import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
@@ -13,6 +12,8 @@ import { importDataset } from '../datasets/store';
 import type { Message, Turns } from '../datasets/types';
 import { chatPromptIds } from '../generation/chat-prompt';
 import { seededRandom } from '../generation/sampler';
+import { readJsonLines } from '../io/json-lines';
+import { EndpointSpecSchema } from '../judges/judge';
 import { type ChatEndpoint, chatCompletion, withRetries } from '../judges/prompted-judge';
 import type { CausalLM } from '../models/model';
 import type { OnnxDecoder } from '../onnx/onnx-decoder';
@@ -31,20 +32,7 @@ export const CaiOptionsSchema = z.object({
   constitution: z.union([z.string().min(1), ConstitutionSchema]),
   rounds: z.number().int().positive().default(1),
   critic: z
-    .discriminatedUnion('type', [
-      z.object({ type: z.literal('self') }).strict(),
-      z
-        .object({
-          type: z.literal('openai'),
-          url: z.string().url(),
-          model: z.string().min(1),
-          api_key_env: z.string().optional(),
-          timeout_ms: z.number().int().positive().default(60_000),
-          retries: z.number().int().nonnegative().default(4),
-          backoff_ms: z.number().int().nonnegative().default(500),
-        })
-        .strict(),
-    ])
+    .discriminatedUnion('type', [z.object({ type: z.literal('self') }).strict(), EndpointSpecSchema])
     .default({ type: 'self' }),
   response_length: z.number().int().positive().default(64),
   temperature: z.number().positive().default(0.7),
@@ -144,26 +132,12 @@ export interface CaiContext {
   onTrail?: (done: number, total: number) => void;
 }
 
-async function readTrails(file: string): Promise<Trail[]> {
-  if (!existsSync(file)) return [];
-  return (await readFile(file, 'utf8'))
-    .split('\n')
-    .filter(Boolean)
-    .flatMap((line) => {
-      try {
-        return [JSON.parse(line) as Trail];
-      } catch {
-        return [];
-      }
-    });
-}
-
 /** Critiques and revises the prompts not done yet; writes the SFT dataset of final revisions. */
 export async function runCai(context: CaiContext) {
   await mkdir(context.folder, { recursive: true });
   const constitution = await loadConstitution(context.options.constitution);
   const file = path.join(context.folder, 'cai-trail.jsonl');
-  const trails = await readTrails(file);
+  const trails = await readJsonLines<Trail>(file);
   const done = new Set(trails.map((trail) => trail.index));
   const prompts = context.rows.flatMap((row, index) =>
     row.prompt === undefined ? [] : [{ index, prompt: row.prompt }],

@@ -4,14 +4,14 @@
  * model. Every judgement is appended to the stage's labels.jsonl as it is made, the low-confidence ones included
  * (kept for inspection), so a paused or killed run loses no label and resuming asks only about the prompts left.
  */
-import { existsSync } from 'node:fs';
-import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { importDataset } from '../datasets/store';
 import { tokenizePrompt } from '../datasets/tokenize';
 import type { Turns } from '../datasets/types';
 import { questionOf } from '../demo/chat-format';
+import { readJsonLines } from '../io/json-lines';
 import type { Judge } from '../judges/judge';
 import { JudgeSpecSchema } from '../judges/judge';
 import type { CausalLM } from '../models/model';
@@ -59,20 +59,6 @@ export interface RlaifContext {
 function judgeText(prompt: Turns): string {
   if (typeof prompt === 'string') return questionOf(prompt);
   return [...prompt].reverse().find((message) => message.role === 'user')?.content ?? '';
-}
-
-async function readLabels(file: string): Promise<Label[]> {
-  if (!existsSync(file)) return [];
-  return (await readFile(file, 'utf8'))
-    .split('\n')
-    .filter(Boolean)
-    .flatMap((line) => {
-      try {
-        return [JSON.parse(line) as Label];
-      } catch {
-        return []; // a line cut short by a kill: that prompt is asked again
-      }
-    });
 }
 
 async function labelPrompt(context: RlaifContext, decoder: OnnxDecoder, index: number, row: { prompt: Turns }) {
@@ -133,7 +119,7 @@ async function writeDataset(context: RlaifContext, labels: Label[]) {
 export async function runRlaif(context: RlaifContext) {
   await mkdir(context.folder, { recursive: true });
   const file = path.join(context.folder, 'labels.jsonl');
-  const labels = await readLabels(file);
+  const labels = await readJsonLines<Label>(file);
   const done = new Set(labels.map((label) => label.index));
   const prompts = context.rows.flatMap((row, index) =>
     row.prompt === undefined ? [] : [{ index, row: row as { prompt: Turns } }],

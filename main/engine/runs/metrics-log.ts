@@ -1,6 +1,5 @@
-/** A run's metrics as append-only JSONL (one object per logged step), the file the dashboards and `runs show` read. */
-import { existsSync } from 'node:fs';
-import { appendFile, readFile, rename, writeFile } from 'node:fs/promises';
+import { appendFile, rename, writeFile } from 'node:fs/promises';
+import { readJsonLines } from '../io/json-lines';
 
 export interface MetricsLine {
   stage: string;
@@ -17,16 +16,7 @@ export class MetricsLog {
   }
 
   async read(): Promise<MetricsLine[]> {
-    if (!existsSync(this.file)) return [];
-    const text = await readFile(this.file, 'utf8');
-    // A line cut short by a crash is not a metric: keep only complete lines.
-    return text.split('\n').flatMap((line) => {
-      try {
-        return line ? [JSON.parse(line) as MetricsLine] : [];
-      } catch {
-        return [];
-      }
-    });
+    return readJsonLines<MetricsLine>(this.file);
   }
 
   /**
