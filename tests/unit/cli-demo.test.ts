@@ -114,3 +114,11 @@ describe('awb demo --quick again, as a table', () => {
     expect(datasets).toHaveLength(6); // the demo's four, and each run's RLAIF pairs
   }, 180_000);
 });
+
+describe('awb demo --seed', () => {
+  it('refuses a seed that is not a whole number, with exit code 2', () => {
+    const result = awb(['--workspace', workspace, 'demo', '--quick', '--seed', 'x']);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/--seed takes a whole number/);
+  });
+});

@@ -56,10 +56,13 @@ function printHuman(ctx: CliContext, result: DemoResult): void {
 }
 
 async function demo(ctx: CliContext, values: CliValues): Promise<number> {
+  const seed = values.seed === undefined ? undefined : Number(values.seed);
+  if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0)) throw new UsageError('--seed takes a whole number');
   const engine = await Engine.start({ workspace: ctx.workspace, forcedBackend: ctx.env.AWB_BACKEND });
   const quick = values.quick === true;
   ctx.err(`awb demo${quick ? ' --quick' : ''} on ${engine.backend}, workspace ${ctx.workspace}`);
   const result = await runDemo(ctx.workspace, {
+    seed,
     quick,
     baseFolder: typeof values.base === 'string' ? values.base : shippedDemoBase(ctx.buildDir),
     events: progressPrinter(ctx),
@@ -87,8 +90,9 @@ async function score(ctx: CliContext, model: string, quick: boolean): Promise<nu
 
 export const demoCommand: Command = {
   summary: 'the built-in demo: base → SFT → DPO and base → SFT → RM, scored by the oracle',
-  usage: 'awb demo [--quick] [--json] [--base DIR] | awb demo score MODEL [--quick] | awb demo pretrain-base --out DIR',
-  options: { quick: { type: 'boolean' }, base: { type: 'string' }, ...PRETRAIN_OPTIONS },
+  usage:
+    'awb demo [--quick] [--json] [--base DIR] [--seed N] | awb demo score MODEL [--quick] | awb demo pretrain-base --out DIR',
+  options: { quick: { type: 'boolean' }, base: { type: 'string' }, seed: { type: 'string' }, ...PRETRAIN_OPTIONS },
   async run(ctx, values, positionals) {
     if (positionals[0] === 'pretrain-base') return pretrainBase(ctx, values);
     if (positionals[0] === 'score' && positionals[1]) return score(ctx, positionals[1], values.quick === true);

@@ -43,6 +43,7 @@ export interface DemoRow {
 export interface DemoResult {
   quick: boolean;
   run_name: string;
+  seed: number;
   eval_prompts: number;
   rows: DemoRow[];
 }
@@ -53,6 +54,8 @@ export interface DemoOptions {
   baseFolder: string;
   events?: RunEvents;
   log?: (line: string) => void;
+  /** The training seed of every stage (the datasets and the base stay the same): several seeds measure stability. */
+  seed?: number;
 }
 
 interface StageOutcome {
@@ -75,13 +78,20 @@ async function freeRunName(workspace: string, prefix: string): Promise<string> {
 
 async function runStage(
   workspace: string,
-  recipe: { name: string; base: string; dataset: string; stage: DemoStageName; settings: DemoStageSettings },
+  recipe: {
+    name: string;
+    base: string;
+    dataset: string;
+    stage: DemoStageName;
+    settings: DemoStageSettings;
+    seed: number;
+  },
   events: RunEvents | undefined,
 ): Promise<StageOutcome> {
   const json = {
     name: recipe.name,
     base: recipe.base,
-    seed: DEMO_SEED,
+    seed: recipe.seed,
     stages: [
       { name: recipe.stage, method: recipe.settings.method, dataset: recipe.dataset, config: recipe.settings.config },
     ],
@@ -135,7 +145,7 @@ export async function runDemo(workspace: string, options: DemoOptions): Promise<
     const stageSettings = { ...settings[name], config: { ...settings[name].config, ...extra } };
     return runStage(
       workspace,
-      { name: runName, base: from, dataset, stage: name, settings: stageSettings },
+      { name: runName, base: from, dataset, stage: name, settings: stageSettings, seed: options.seed ?? DEMO_SEED },
       options.events,
     );
   };
@@ -159,7 +169,14 @@ export async function runDemo(workspace: string, options: DemoOptions): Promise<
     rlaif,
     rlaifDpo: await evaluated(rlaifDpo),
   };
-  return { quick: options.quick, run_name: runName, eval_prompts: prompts.length, rows: demoRows(names, results) };
+  const seed = options.seed ?? DEMO_SEED;
+  return {
+    quick: options.quick,
+    run_name: runName,
+    seed,
+    eval_prompts: prompts.length,
+    rows: demoRows(names, results),
+  };
 }
 
 type Evaluated = { evaluation: OracleEvaluation; evalSeconds: number; evalPeakMb: number };
