@@ -1,25 +1,23 @@
 /**
  * The method advisor: SPEC §2's decision framework as a table of rules, one per goal, each choosing a pipeline; then
- * every stage's memory (./memory) and time (from measured throughput), the warnings, and when the plan does not fit,
- * the changes that would make it fit, each re-estimated. Pure: no I/O, no tensors; the wizard only renders the result.
+ * every stage's memory and time (./estimates), the warnings, and when the plan does not fit, the changes that would
+ * make it fit (./fixes). Pure: no I/O, no tensors; the wizard only renders the result.
  */
 import { InputError } from '../errors';
-import { estimateMemory, formatGb, METHOD_MEMORY } from './memory';
+import { estimateStages, type StagePlan, totalTimeOf } from './estimates';
+import { fixesFor } from './fixes';
+import { formatGb } from './memory';
 import {
   type AdvisorInput,
   AdvisorInputSchema,
   type AdvisorWarning,
   type ComparisonRow,
-  type DatasetKind,
-  type Fix,
   type Goal,
   type Method,
-  type ModelSpec,
   type PipelineStage,
   type Recommendation,
   type ResolvedAdvisorInput,
   type TimeEstimate,
-  type TrainingSettings,
 } from './types';
 
 /** Fewer human preference pairs than this, with no one to label more, is too little for a reward model or DPO. */
@@ -30,12 +28,6 @@ export const FEW_PREFERENCES = 100;
  * `alreadySft` does not count here; the pipeline puts SFT first anyway.
  */
 export const CAI_MIN_PARAMETERS = 1e9;
-/** TRL's `num_ppo_epochs`: each PPO step is one rollout pass and this many update passes over the rollouts. */
-export const PPO_EPOCHS = 4;
-/** CAI generates an answer, a critique and a revision per prompt (one round). */
-export const CAI_GENERATIONS_PER_PROMPT = 3;
-/** The shortest max length the fixes propose; shorter would cut most answers. */
-export const MIN_FIX_LENGTH = 64;
 
 /** SPEC §2's method comparison, as the wizard shows it. */
 export const METHOD_COMPARISON = {
@@ -70,14 +62,6 @@ function row(
   bestWhen: string,
 ): ComparisonRow {
   return { method, labelsNeeded, computeVsSft, stability, qualityGain, bestWhen };
-}
-
-/** A stage before estimation. startsFrom left out: the latest policy stage before it (see linkStages). */
-export interface StagePlan {
-  method: Method;
-  dataset: DatasetKind;
-  why: string;
-  startsFrom?: number | null;
 }
 
 /** What a rule decides: the branch, its reason and the stages, with the warnings only that branch knows of. */
@@ -310,187 +294,9 @@ function commonWarnings(input: ResolvedAdvisorInput, pipeline: PipelineStage[], 
   return warnings;
 }
 
-/** Memory and time of each stage, with startsFrom resolved. */
-export function estimateStages(stages: StagePlan[], input: ResolvedAdvisorInput): PipelineStage[] {
-  return linkStages(stages).map((stage) => ({
-    ...stage,
-    memory: estimateMemory(stage.method, input.model, input.training),
-    time: estimateTime(stage.method, stage.dataset, input),
-  }));
-}
-
-/** A stage starts from the latest stage before it that trained a policy (SFT, DPO, PPO), or from the base model. */
-function linkStages(stages: StagePlan[]): Array<StagePlan & { startsFrom: number | null }> {
-  const policyStages = new Set<Method>(['sft', 'dpo', 'ppo']);
-  let latestPolicy: number | null = null;
-  return stages.map((stage, index) => {
-    const linked = { ...stage, startsFrom: stage.startsFrom === undefined ? latestPolicy : stage.startsFrom };
-    if (policyStages.has(stage.method)) latestPolicy = index;
-    return linked;
-  });
-}
-
-/**
- * Sequences of maxLength tokens a row costs: a pair is two; a PPO step's rollouts are passed over once to generate and
- * score them and PPO_EPOCHS times to update; CAI writes three answers per prompt, RLAIF two.
- */
-export const SEQUENCES_PER_ROW: Record<Method, number> = {
-  sft: 1,
-  reward: 2,
-  dpo: 2,
-  ppo: 1 + PPO_EPOCHS,
-  cai: CAI_GENERATIONS_PER_PROMPT,
-  rlaif: 2,
-};
-
-/** Rows of a dataset kind; prompts default to those of the other rows, and synthetic data has one row per prompt. */
-export function rowsOf(dataset: DatasetKind, input: ResolvedAdvisorInput): number {
-  const { demonstrations, preferencePairs, prompts } = input.data;
-  const promptRows = prompts > 0 ? prompts : demonstrations + preferencePairs;
-  const rows: Record<DatasetKind, number> = {
-    demonstrations,
-    preferences: preferencePairs,
-    prompts: promptRows,
-    synthetic: promptRows,
-  };
-  return rows[dataset];
-}
-
-/** Tokens a stage processes: a training stage's steps × batch × length × sequences; a generation stage's rows. */
-export function stageTokens(method: Method, dataset: DatasetKind, input: ResolvedAdvisorInput): number {
-  const { batchSize } = input.training;
-  const rows = rowsOf(dataset, input);
-  const rowsProcessed = METHOD_MEMORY[method].trains
-    ? (input.plannedSteps ?? Math.max(1, Math.ceil(rows / batchSize))) * batchSize
-    : rows;
-  return rowsProcessed * input.model.maxLength * SEQUENCES_PER_ROW[method];
-}
-
-/** Seconds from the measured tokens/s of the method, or null saying what was not measured. */
-export function estimateTime(method: Method, dataset: DatasetKind, input: ResolvedAdvisorInput): TimeEstimate {
-  const tokens = stageTokens(method, dataset, input);
-  const tokensPerSecond = input.throughput?.[method];
-  if (tokensPerSecond === undefined) {
-    return { seconds: null, basis: `no measured throughput for ${method} (${formatCount(tokens)} tokens)` };
-  }
-  return {
-    seconds: tokens / tokensPerSecond,
-    basis: `${formatCount(tokens)} tokens at ${formatCount(tokensPerSecond)} tokens/s measured for ${method}`,
-  };
-}
-
-function totalTimeOf(pipeline: PipelineStage[]): TimeEstimate {
-  const unmeasured = [...new Set(pipeline.filter((s) => s.time.seconds === null).map((s) => s.method))];
-  if (unmeasured.length > 0) return { seconds: null, basis: `no measured throughput for ${unmeasured.join(', ')}` };
-  const seconds = pipeline.reduce((sum, stage) => sum + (stage.time.seconds ?? 0), 0);
-  return { seconds, basis: `the sum of ${pipeline.length} stages from measured throughput` };
-}
-
 function comparisonOf(pipeline: PipelineStage[]): ComparisonRow[] {
   const keys = [...new Set(pipeline.map((stage) => COMPARISON_OF[stage.method]))];
   return keys.map((key) => METHOD_COMPARISON[key]);
-}
-
-/** A change to the settings, applied and re-estimated. */
-interface Setting {
-  change: string;
-  model: ModelSpec;
-  training: TrainingSettings;
-}
-
-/** The largest stage's memory under a setting: stages run one after another. */
-function peakGb(stages: StagePlan[], setting: Pick<Setting, 'model' | 'training'>): number {
-  return Math.max(...stages.map((stage) => estimateMemory(stage.method, setting.model, setting.training).totalGb));
-}
-
-/**
- * Changes that would make the stages fit, each re-estimated: LoRA, precomputed reference log-probs (DPO), the largest
- * halved batch that fits, the longest halved max length that fits; and when none fits alone, all of them together.
- */
-export function fixesFor(stages: StagePlan[], input: ResolvedAdvisorInput): Fix[] {
-  const base: Setting = { change: '', model: input.model, training: input.training };
-  const settings = [loraChange, precomputeChange, batchChange, lengthChange]
-    .map((change) => change(base, stages, input.gpuMemoryGb))
-    .filter((setting): setting is Setting => setting !== undefined);
-  const fixes = settings.map((setting) => fixOf(stages, setting, input.gpuMemoryGb));
-  if (fixes.some((fix) => fix.fits)) return fixes;
-  const combined = combinedChange(base, stages, input.gpuMemoryGb);
-  return combined ? [...fixes, fixOf(stages, combined, input.gpuMemoryGb)] : fixes;
-}
-
-function fixOf(stages: StagePlan[], setting: Setting, memoryGb: number): Fix {
-  const peak = peakGb(stages, setting);
-  return { change: setting.change, memoryGb: peak, fits: peak <= memoryGb };
-}
-
-type Change = (from: Setting, stages: StagePlan[], memoryGb: number) => Setting | undefined;
-
-const loraChange: Change = (from) => {
-  if (from.training.lora) return undefined;
-  const training = { ...from.training, lora: true };
-  return { change: `use LoRA (r=${training.loraRank})`, model: from.model, training };
-};
-
-const precomputeChange: Change = (from, stages) => {
-  const holdsReference = stages.some((stage) => stage.method === 'dpo');
-  if (!holdsReference || from.training.precomputeRefLogProbs || from.training.lora) return undefined;
-  const training = { ...from.training, precomputeRefLogProbs: true };
-  return { change: 'precompute reference log-probs', model: from.model, training };
-};
-
-const batchChange: Change = (from, stages, memoryGb) => {
-  const batch = from.training.batchSize;
-  const smaller = halveUntil(
-    batch,
-    1,
-    (b) => peakGb(stages, { ...from, training: { ...from.training, batchSize: b } }) <= memoryGb,
-  );
-  if (smaller === batch) return undefined;
-  const accumulation = Math.ceil(batch / smaller);
-  const change = `batch ${smaller} instead of ${batch} (gradient accumulation ${accumulation} keeps the effective batch)`;
-  return { change, model: from.model, training: { ...from.training, batchSize: smaller } };
-};
-
-const lengthChange: Change = (from, stages, memoryGb) => {
-  const length = from.model.maxLength;
-  const floor = Math.min(length, MIN_FIX_LENGTH);
-  const shorter = halveUntil(
-    length,
-    floor,
-    (l) => peakGb(stages, { ...from, model: { ...from.model, maxLength: l } }) <= memoryGb,
-  );
-  if (shorter === length) return undefined;
-  const change = `max length ${shorter} instead of ${length} (longer rows are truncated)`;
-  return { change, model: { ...from.model, maxLength: shorter }, training: from.training };
-};
-
-/** Every change in turn, each applied on top of the ones before, until the stages fit. */
-function combinedChange(base: Setting, stages: StagePlan[], memoryGb: number): Setting | undefined {
-  const applied: string[] = [];
-  let setting = base;
-  for (const change of [loraChange, precomputeChange, batchChange, lengthChange]) {
-    if (peakGb(stages, setting) <= memoryGb) break;
-    const next = change(setting, stages, memoryGb);
-    if (!next) continue;
-    applied.push(next.change);
-    setting = next;
-  }
-  return applied.length > 1 ? { ...setting, change: applied.join(' + ') } : undefined;
-}
-
-/** Halves `value` (down to `floor`) until `fits` holds; the last value tried. */
-function halveUntil(value: number, floor: number, fits: (candidate: number) => boolean): number {
-  let candidate = value;
-  while (candidate > floor && !fits(candidate)) candidate = Math.max(floor, Math.floor(candidate / 2));
-  return candidate;
-}
-
-function formatCount(value: number): string {
-  return Math.round(value).toLocaleString('en-US');
-}
-
-function formatHours(seconds: number): string {
-  return `${(seconds / 3600).toFixed(1)} h`;
 }
 
 /** 260_000 → "260K", 1.1e9 → "1.1B". */
@@ -498,4 +304,8 @@ export function formatParameters(parameters: number): string {
   if (parameters >= 1e9) return `${Number((parameters / 1e9).toFixed(1))}B`;
   if (parameters >= 1e6) return `${Number((parameters / 1e6).toFixed(1))}M`;
   return `${Number((parameters / 1e3).toFixed(1))}K`;
+}
+
+function formatHours(seconds: number): string {
+  return `${(seconds / 3600).toFixed(1)} h`;
 }

@@ -51,18 +51,47 @@ export function hasLora(model: CausalLM): boolean {
   return Object.keys(model.params).some((name) => name.endsWith('.lora_a'));
 }
 
+/** The names of the weights that have adapters ("layers.0.q", …). */
+function adaptedNames(model: CausalLM): string[] {
+  return Object.keys(model.params)
+    .filter((name) => name.endsWith('.lora_a'))
+    .map((name) => name.slice(0, -'.lora_a'.length));
+}
+
+/** W + scale·A·B for one adapted weight. */
+function mergedWeight(model: CausalLM, base: string): tf.Tensor {
+  return tf.tidy(() => {
+    const [a, b, scale] = ['lora_a', 'lora_b', 'lora_scale'].map(
+      (part) => model.params[`${base}.${part}`] as tf.Tensor,
+    );
+    return tf.add(
+      model.params[`${base}.weight`] as tf.Tensor,
+      tf.mul(tf.matMul(a as tf.Tensor, b as tf.Tensor), scale as tf.Tensor),
+    );
+  });
+}
+
 /** Folds every adapter into its weight (W + scale·A·B) and removes the adapters; the model then needs no LoRA. */
 export function mergeLora(model: CausalLM): void {
-  for (const name of Object.keys(model.params).filter((n) => n.endsWith('.lora_a'))) {
-    const base = name.slice(0, -'.lora_a'.length);
-    const [a, b, scale] = ['lora_a', 'lora_b', 'lora_scale'].map(
-      (part) => model.params[`${base}.${part}`] as tf.Variable,
-    );
+  for (const base of adaptedNames(model)) {
     const weight = model.params[`${base}.weight`] as tf.Variable;
-    weight.assign(tf.tidy(() => tf.add(weight, tf.mul(tf.matMul(a as tf.Tensor, b as tf.Tensor), scale as tf.Tensor))));
+    const merged = mergedWeight(model, base);
+    weight.assign(merged);
+    merged.dispose();
     for (const part of ['lora_a', 'lora_b', 'lora_scale']) {
       model.params[`${base}.${part}`]?.dispose();
       delete model.params[`${base}.${part}`];
     }
   }
+}
+
+/** The model's tensors with every adapter folded into its weight, leaving the model (and its adapters) as they are. */
+export async function mergedTensors(model: CausalLM): Promise<Record<string, Float32Array>> {
+  const tensors = await model.tensors();
+  for (const base of adaptedNames(model)) {
+    const merged = mergedWeight(model, base);
+    tensors[`${base}.weight`] = (await merged.data()) as Float32Array;
+    merged.dispose();
+  }
+  return tensors;
 }

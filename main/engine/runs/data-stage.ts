@@ -1,19 +1,100 @@
 /**
  * Stages that make a dataset rather than train a model (RLAIF's judged pairs, Constitutional AI's revisions). The
  * stage passes its base model on as its output, so the next stage (DPO on "@rlaif", SFT on "@cai") starts from it.
+ * A judge or critic that stays unreachable pauses the run (stopped, resumable) instead of failing it.
  */
 import path from 'node:path';
 import type { Turns } from '../datasets/types';
-import { createJudge } from '../judges/create';
+import { chatEndpointOf, createJudge } from '../judges/create';
 import { JudgeUnavailableError } from '../judges/judge';
 import { CaiOptionsSchema, endpointChat, runCai, selfChat } from '../methods/cai';
 import { RlaifOptionsSchema, runRlaif } from '../methods/rlaif';
+import type { CausalLM } from '../models/model';
 import { loadModel } from '../models/store';
 import { OnnxDecoder } from '../onnx/onnx-decoder';
+import type { Tokenizer } from '../tokenizers/tokenizer';
 import type { Recipe, Stage } from './recipe';
 import type { RunRecord, RunStore } from './run-store';
 import { type RunEvents, runFolder } from './runner';
 import { baseOf, RunStopped, resolveStageOutputs, stageRows } from './stage-refs';
+
+/** What a data stage's maker gets: its base model, the rows, where to write, and how to report. */
+interface MakerContext {
+  workspace: string;
+  stage: Stage;
+  config: Record<string, unknown>;
+  model: CausalLM;
+  tokenizer: Tokenizer;
+  rows: Array<{ prompt?: Turns }>;
+  seed: number;
+  folder: string;
+  datasetName: string;
+  events: RunEvents;
+  progress: (done: number, total: number, metrics?: Record<string, number>) => void;
+}
+
+/** What it made: how many rows it handled, the dataset, its figures; stopped when asked to stop first. */
+type Made =
+  | { stopped: true; count: number }
+  | { stopped: false; count: number; dataset: string; evaluation: Record<string, number> };
+
+type Maker = (context: MakerContext) => Promise<Made>;
+
+const makeRlaif: Maker = async (context) => {
+  const options = RlaifOptionsSchema.parse(context.config);
+  const judge = await createJudge(options.judge, (name) => loadModel(context.workspace, name));
+  try {
+    const result = await runRlaif({
+      ...context,
+      options,
+      judge,
+      shouldStop: context.events.shouldStop,
+      onLabel: (done, total, label) =>
+        context.progress(done, total, { confidence: label.confidence, kept: label.kept ? 1 : 0 }),
+    });
+    if (result.stopped) return { stopped: true, count: result.labels.length };
+    const kept = result.labels.filter((label) => label.kept).length;
+    const judged = result.labels.length;
+    context.events.log?.(
+      'info',
+      `${context.stage.name}: ${kept} of ${judged} judged pairs reached the threshold ${options.threshold}`,
+    );
+    return {
+      stopped: false,
+      count: judged,
+      dataset: result.dataset.name,
+      evaluation: { pairs_kept: kept, pairs_judged: judged },
+    };
+  } finally {
+    judge.dispose?.();
+  }
+};
+
+const makeCai: Maker = async (context) => {
+  const options = CaiOptionsSchema.parse(context.config);
+  const decoder = await OnnxDecoder.create(context.model);
+  const { critic } = options;
+  const chat =
+    critic.type === 'self'
+      ? selfChat(decoder, context.model, context.tokenizer, options, context.seed)
+      : endpointChat(chatEndpointOf(critic), options.response_length);
+  try {
+    const result = await runCai({
+      ...context,
+      options,
+      chat,
+      shouldStop: context.events.shouldStop,
+      onTrail: context.progress,
+    });
+    if (result.stopped) return { stopped: true, count: result.trails.length };
+    const count = result.trails.length;
+    return { stopped: false, count, dataset: result.dataset.name, evaluation: { revisions: count } };
+  } finally {
+    decoder.dispose();
+  }
+};
+
+const MAKERS: Record<string, Maker> = { rlaif: makeRlaif, cai: makeCai };
 
 export async function runDataStage(
   workspace: string,
@@ -24,120 +105,46 @@ export async function runDataStage(
 ) {
   const recipe = record.recipe as Recipe & { stages: Stage[] };
   const stage = recipe.stages[index] as Stage;
-  if (stage.method === 'cai') return runCaiStage(workspace, store, record, index, events);
-  const options = RlaifOptionsSchema.parse(resolveStageOutputs(stage.config, record));
+  const make = MAKERS[stage.method];
+  if (!make) throw new Error(`stage ${stage.name}: ${stage.method} does not make data`);
   const baseName = baseOf(stage, index, recipe, record);
   const { model, tokenizer } = await loadModel(workspace, baseName);
-  const judge = await createJudge(options.judge, (name) => loadModel(workspace, name));
   await store.updateStage(record.id, stage.name, { status: 'running', base: baseName });
   try {
-    const result = await runRlaif({
+    const made = await make({
       workspace,
+      stage,
+      config: resolveStageOutputs(stage.config, record),
       model,
       tokenizer,
       rows: (await stageRows(workspace, stage, record)) as Array<{ prompt?: Turns }>,
-      options,
-      judge,
       seed: recipe.seed * 1000 + index,
       folder: path.join(runFolder(workspace, record.id), stage.name),
       datasetName: `${recipe.name}-${stage.name}`,
-      shouldStop: events.shouldStop,
-      onLabel: (done, total, label) => {
+      events,
+      progress: (done, total, metrics = {}) =>
         events.progress?.({
           runId: record.id,
           stage: stage.name,
           method: stage.method,
           step: done,
           maxSteps: total,
-          metrics: { confidence: label.confidence, kept: label.kept ? 1 : 0 },
-        });
-      },
+          metrics,
+        }),
     });
-    if (result.stopped) throw new RunStopped(stage.name, result.labels.length);
-    const kept = result.labels.filter((label) => label.kept).length;
-    events.log?.(
-      'info',
-      `${stage.name}: ${kept} of ${result.labels.length} judged pairs reached the threshold ${options.threshold}`,
-    );
+    if (made.stopped) throw new RunStopped(stage.name, made.count);
     await store.updateStage(record.id, stage.name, {
       status: 'completed',
-      step: result.labels.length,
-      maxSteps: result.labels.length,
+      step: made.count,
+      maxSteps: made.count,
       output: baseName,
-      outputDataset: result.dataset.name,
-      evaluation: { pairs_kept: kept, pairs_judged: result.labels.length },
+      outputDataset: made.dataset,
+      evaluation: made.evaluation,
     });
   } catch (error) {
     if (error instanceof JudgeUnavailableError) throw new RunStopped(stage.name, 0, error.message);
     throw error;
   } finally {
-    judge.dispose?.();
-    model.dispose();
-  }
-}
-
-function progressOf(record: RunRecord, stage: Stage, events: RunEvents) {
-  return (done: number, total: number, metrics: Record<string, number> = {}) =>
-    events.progress?.({
-      runId: record.id,
-      stage: stage.name,
-      method: stage.method,
-      step: done,
-      maxSteps: total,
-      metrics,
-    });
-}
-
-async function runCaiStage(workspace: string, store: RunStore, record: RunRecord, index: number, events: RunEvents) {
-  const recipe = record.recipe as Recipe & { stages: Stage[] };
-  const stage = recipe.stages[index] as Stage;
-  const options = CaiOptionsSchema.parse(resolveStageOutputs(stage.config, record));
-  const baseName = baseOf(stage, index, recipe, record);
-  const { model, tokenizer } = await loadModel(workspace, baseName);
-  const decoder = await OnnxDecoder.create(model);
-  const seed = recipe.seed * 1000 + index;
-  const { critic } = options;
-  const chat =
-    critic.type === 'self'
-      ? selfChat(decoder, model, tokenizer, options, seed)
-      : endpointChat(
-          {
-            url: critic.url,
-            model: critic.model,
-            apiKey: critic.api_key_env ? process.env[critic.api_key_env] : undefined,
-            timeoutMs: critic.timeout_ms,
-            retries: critic.retries,
-            backoffMs: critic.backoff_ms,
-          },
-          options.response_length,
-        );
-  await store.updateStage(record.id, stage.name, { status: 'running', base: baseName });
-  try {
-    const result = await runCai({
-      workspace,
-      rows: (await stageRows(workspace, stage, record)) as Array<{ prompt?: Turns }>,
-      options,
-      chat,
-      seed,
-      folder: path.join(runFolder(workspace, record.id), stage.name),
-      datasetName: `${recipe.name}-${stage.name}`,
-      shouldStop: events.shouldStop,
-      onTrail: progressOf(record, stage, events),
-    });
-    if (result.stopped) throw new RunStopped(stage.name, result.trails.length);
-    await store.updateStage(record.id, stage.name, {
-      status: 'completed',
-      step: result.trails.length,
-      maxSteps: result.trails.length,
-      output: baseName,
-      outputDataset: result.dataset.name,
-      evaluation: { revisions: result.trails.length },
-    });
-  } catch (error) {
-    if (error instanceof JudgeUnavailableError) throw new RunStopped(stage.name, 0, error.message);
-    throw error;
-  } finally {
-    decoder.dispose();
     model.dispose();
   }
 }

@@ -149,56 +149,62 @@ async function runStage(
   const rows = await stageRows(workspace, stage, record);
   const evalRows = evalDataset ? (await loadDataset(workspace, evalDataset)).rows : undefined;
   const seed = recipe.seed * 1000 + index;
-  const loadOther = async (name: string) => {
-    const loaded = await loadModel(workspace, name);
-    return { model: loaded.model, tokenizer: loaded.tokenizer };
-  };
-  const prepared = await spec.prepare({ model, tokenizer, rows, evalRows, args, options, seed, loadModel: loadOther });
-  await store.updateStage(record.id, stage.name, { status: 'running', base: base.name, maxSteps: args.max_steps });
-  const reporters = stageReporters({
-    record,
-    stage,
-    maxSteps: args.max_steps,
-    events,
+  const prepared = await spec.prepare({
     model,
     tokenizer,
-    prompts: samplePrompts(evalRows ?? rows, tokenizer, args.max_length),
-    workspace,
-  });
-  const last = await trainStage({
-    shouldStop: events.shouldStop,
-    stage: stage.name,
-    model,
-    prepared,
+    rows,
+    evalRows,
     args,
+    options,
     seed,
-    resume,
-    checkpointDir: path.join(runFolder(workspace, record.id), stage.name),
-    log: new MetricsLog(path.join(runFolder(workspace, record.id), 'metrics.jsonl')),
-    ...reporters,
+    loadModel: (name) => loadModel(workspace, name),
   });
-  if ((last?.step ?? 0) < args.max_steps && events.shouldStop?.()) {
+  try {
+    await store.updateStage(record.id, stage.name, { status: 'running', base: base.name, maxSteps: args.max_steps });
+    const last = await trainStage({
+      shouldStop: events.shouldStop,
+      stage: stage.name,
+      model,
+      prepared,
+      args,
+      seed,
+      resume,
+      checkpointDir: path.join(runFolder(workspace, record.id), stage.name),
+      log: new MetricsLog(path.join(runFolder(workspace, record.id), 'metrics.jsonl')),
+      ...stageReporters({
+        record,
+        stage,
+        maxSteps: args.max_steps,
+        events,
+        model,
+        tokenizer,
+        prompts: samplePrompts(evalRows ?? rows, tokenizer, args.max_length),
+        workspace,
+      }),
+    });
+    if ((last?.step ?? 0) < args.max_steps && events.shouldStop?.()) {
+      await store.updateStage(record.id, stage.name, { step: last?.step ?? 0 });
+      throw new RunStopped(stage.name, last?.step ?? 0);
+    }
+    const evaluation = (await prepared.evaluate?.()) ?? {};
+    const output = await saveTrainedModel(
+      workspace,
+      `${recipe.name}-${stage.name}`,
+      model,
+      base,
+      `run:${record.id}/${stage.name}`,
+    );
+    await store.updateStage(record.id, stage.name, {
+      status: 'completed',
+      step: args.max_steps,
+      output: output.name,
+      evaluation,
+    });
+  } finally {
+    // Also when training fails (a NaN, a full disk): the engine process lives on and trains the next run.
     prepared.dispose();
     model.dispose();
-    await store.updateStage(record.id, stage.name, { step: last?.step ?? 0 });
-    throw new RunStopped(stage.name, last?.step ?? 0);
   }
-  const evaluation = (await prepared.evaluate?.()) ?? {};
-  const output = await saveTrainedModel(
-    workspace,
-    `${recipe.name}-${stage.name}`,
-    model,
-    base,
-    `run:${record.id}/${stage.name}`,
-  );
-  prepared.dispose();
-  model.dispose();
-  await store.updateStage(record.id, stage.name, {
-    status: 'completed',
-    step: args.max_steps,
-    output: output.name,
-    evaluation,
-  });
 }
 
 /** Trains a created run's unfinished stages; with `resume`, each continues from its newest checkpoint. */
