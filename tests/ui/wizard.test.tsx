@@ -5,7 +5,7 @@ import type { AdvisorInput, PipelineStage, Recommendation } from '../../main/eng
 import type { DatasetSummary, EngineInfo, ModelSummary } from '../../preload/contract';
 import { WizardSection } from '../../renderer/src/sections/WizardSection';
 import { initialForm, type WizardForm } from '../../renderer/src/wizard/form';
-import { planRecipe } from '../../renderer/src/wizard/recipe';
+import { planRecipe, withCai } from '../../renderer/src/wizard/recipe';
 import { scriptedClient, type VerbScript } from './mock-client';
 
 // The advisor call waits out a debounce and the bench streams on real timers: leave room on a busy machine.
@@ -235,16 +235,17 @@ describe('the wizard', () => {
     expect(bridge.calls.some((call) => call.verb === 'demo.setup')).toBe(true);
     expect((screen.getByTestId('dataset-demonstrations') as HTMLSelectElement).value).toBe('demo-sft');
     expect((screen.getByTestId('dataset-preferences') as HTMLSelectElement).value).toBe('demo-preference');
-    expect((screen.getByTestId('dataset-prompts') as HTMLSelectElement).value).toBe('demo-eval-prompts');
+    // PPO, CAI and RLAIF read the training prompts: the held-out prompts stay unseen for scoring.
+    expect((screen.getByTestId('dataset-prompts') as HTMLSelectElement).value).toBe('demo-preference');
     expect((screen.getByTestId('dataset-heldOut') as HTMLSelectElement).value).toBe('demo-rm-heldout');
     expect((screen.getByTestId('count-demonstrations') as HTMLInputElement).value).toBe('500');
     expect((screen.getByTestId('count-preferences') as HTMLInputElement).value).toBe('1000');
-    expect((screen.getByTestId('count-prompts') as HTMLInputElement).value).toBe('120');
+    expect((screen.getByTestId('count-prompts') as HTMLInputElement).value).toBe('1000');
     await waitFor(() => expect(recommendCalls(bridge.calls).at(-1)?.model.alreadySft).toBe(false));
     expect(recommendCalls(bridge.calls).at(-1)?.data).toEqual({
       demonstrations: 500,
       preferencePairs: 1000,
-      prompts: 120,
+      prompts: 1000,
     });
   });
 
@@ -337,6 +338,61 @@ describe('the wizard', () => {
   });
 });
 
+describe('the constitution editor and the judge', () => {
+  const MIN_LABELLING = recommendation([
+    stage('sft', 'demonstrations', null),
+    stage('cai', 'prompts', 0),
+    stage('sft', 'synthetic', 1),
+    stage('rlaif', 'prompts', 2),
+    stage('dpo', 'synthetic', 3),
+  ]);
+
+  it('edits, removes and loads principles, picks an endpoint judge, and submits both with the recipe', async () => {
+    const { client, bridge } = scriptedClient(script({ 'advisor.recommend': () => MIN_LABELLING }));
+    render(<WizardSection client={client} />);
+    await useDemo();
+    await screen.findByTestId('constitution-editor');
+    expect(screen.getAllByTestId('principle')).toHaveLength(3);
+    fireEvent.click(screen.getByTestId('principle-remove-2'));
+    fireEvent.click(screen.getByTestId('principle-add'));
+    expect(screen.getByTestId('create-notes').textContent).toContain('Principle 3 needs both');
+    fireEvent.change(screen.getByTestId('principle-critic-2'), { target: { value: 'Is the answer rude?' } });
+    fireEvent.change(screen.getByTestId('principle-revision-2'), { target: { value: 'Rewrite it politely.' } });
+    expect(screen.getByTestId('constitution-count').textContent).toBe('3 principles');
+
+    const bad = new File(['{"constitutions": []}'], 'empty.json', { type: 'application/json' });
+    fireEvent.change(screen.getByTestId('constitution-file'), { target: { files: [bad] } });
+    expect((await screen.findByTestId('constitution-load-error')).textContent).toContain('empty.json was not loaded');
+    const layout = { constitutions: [{ critic: 'Is it harmful?', revision: 'Make it harmless.' }], system_chat: [[]] };
+    const good = new File([JSON.stringify(layout)], 'mine.json', { type: 'application/json' });
+    fireEvent.change(screen.getByTestId('constitution-file'), { target: { files: [good] } });
+    await waitFor(() => expect(screen.getAllByTestId('principle')).toHaveLength(1));
+    expect(screen.getByTestId('constitution-count').textContent).toBe('1 principle, 1 few-shot examples');
+
+    // The demo's data picks its scripted oracle as the judge; an endpoint needs a URL before RLAIF is submitted.
+    expect((screen.getByTestId('judge-rule') as HTMLInputElement).checked).toBe(true);
+    fireEvent.click(screen.getByTestId('judge-openai'));
+    await waitFor(() => expect(screen.getByTestId('create-notes').textContent).toContain('needs a URL'));
+    fireEvent.change(screen.getByTestId('judge-url'), { target: { value: 'http://127.0.0.1:7860' } });
+    fireEvent.change(screen.getByTestId('judge-model'), { target: { value: 'demo-1-sft' } });
+    await waitFor(() => expect(screen.getByTestId('create-stages').textContent).toContain('rlaif (demo-preference'));
+    await act(async () => fireEvent.click(screen.getByTestId('create-runs')));
+    type Submitted = { recipe: { stages: Array<{ name: string; dataset: string; config: Record<string, unknown> }> } };
+    const submitted = bridge.calls.find((call) => call.verb === 'runs.start');
+    expect(submitted).toBeDefined();
+    const recipe = ((submitted as { payload: unknown }).payload as Submitted).recipe;
+    const byName = Object.fromEntries(recipe.stages.map((s) => [s.name, s]));
+    expect(byName.cai?.config.constitution).toEqual(layout);
+    expect(byName['sft-2']?.dataset).toBe('@cai');
+    expect(byName.rlaif?.config.judge).toMatchObject({
+      type: 'openai',
+      url: 'http://127.0.0.1:7860',
+      model: 'demo-1-sft',
+    });
+    expect(byName.dpo?.dataset).toBe('@rlaif');
+  });
+});
+
 describe('the recommended pipeline as a recipe', () => {
   function form(change: Partial<WizardForm> = {}): WizardForm {
     return {
@@ -347,21 +403,110 @@ describe('the recommended pipeline as a recipe', () => {
     };
   }
 
-  it('names the recipe after the time, lists PPO without submitting it, and gives the RM its held-out pairs', () => {
+  it('names the recipe after the time, points PPO at the reward stage, and gives the RM its held-out pairs', () => {
     const rlhf = recommendation([
       stage('sft', 'demonstrations', null),
       stage('reward', 'preferences', 0),
       stage('ppo', 'prompts', 0),
     ]);
-    const plan = planRecipe(rlhf, form());
+    const plan = planRecipe(
+      rlhf,
+      form({ datasets: { demonstrations: 'demos', preferences: 'pairs', prompts: 'asks', heldOut: 'held' } }),
+    );
     expect(plan.recipe?.name).toBe('wizard-20250102-030405');
     expect(plan.recipe?.stages.map((s) => [s.name, s.method, s.dataset, s.base])).toEqual([
       ['sft', 'sft', 'demos', undefined],
       ['rm', 'reward', 'pairs', undefined],
+      ['ppo', 'ppo', 'asks', '@sft'],
     ]);
     expect(plan.recipe?.stages[1]?.config.eval_dataset).toBe('held');
-    expect(plan.notes).toEqual([
-      'ppo: PPO (RLHF) is recommended, but this build cannot train it yet; it is not submitted.',
+    expect(plan.recipe?.stages[2]?.config).toMatchObject({ reward_model: '@rm', kl_coef: 0.05, max_steps: 60 });
+    expect(plan.notes).toEqual([]);
+
+    const noPrompts = planRecipe(rlhf, form());
+    expect(noPrompts.recipe?.stages.map((s) => s.name)).toEqual(['sft', 'rm']);
+    expect(noPrompts.notes).toEqual(['ppo: left out, no prompts dataset is selected under "Data on hand".']);
+    const noReward = planRecipe(
+      recommendation([stage('sft', 'demonstrations', null), stage('ppo', 'prompts', 0)]),
+      form({ datasets: { demonstrations: 'demos', prompts: 'asks' } }),
+    );
+    expect(noReward.notes).toEqual(['ppo: left out, PPO needs a reward model, and no reward stage comes before it.']);
+  });
+
+  it('gives CAI the constitution and RLAIF its judge, and trains the next stages on what they made', () => {
+    const caiThenRlaif = recommendation([
+      stage('sft', 'demonstrations', null),
+      stage('cai', 'prompts', 0),
+      stage('sft', 'synthetic', 1),
+      stage('rlaif', 'prompts', 2),
+      stage('dpo', 'synthetic', 3),
+    ]);
+    const datasets = { demonstrations: 'demos', prompts: 'asks' };
+    const plan = planRecipe(caiThenRlaif, form({ datasets, judge: { type: 'rule' } }));
+    expect(plan.recipe?.stages.map((s) => [s.name, s.method, s.dataset])).toEqual([
+      ['sft', 'sft', 'demos'],
+      ['cai', 'cai', 'asks'],
+      ['sft-2', 'sft', '@cai'],
+      ['rlaif', 'rlaif', 'asks'],
+      ['dpo', 'dpo', '@rlaif'],
+    ]);
+    expect(plan.recipe?.stages[1]?.config.constitution).toEqual(form().constitution);
+    expect(plan.recipe?.stages[3]?.config.judge).toEqual({ type: 'rule', rule: 'demo-oracle' });
+
+    const noEndpoint = planRecipe(caiThenRlaif, form({ datasets }));
+    expect(noEndpoint.recipe?.stages.map((s) => s.name)).toEqual(['sft', 'cai', 'sft-2', 'dpo']);
+    expect(noEndpoint.recipe?.stages[3]?.dataset).toBe('@cai');
+    expect(noEndpoint.notes).toEqual(['rlaif: left out, its judge endpoint needs a URL (http:// or https://).']);
+    const endpoint = {
+      type: 'openai' as const,
+      url: 'http://127.0.0.1:7860',
+      model: 'judge-ckpt',
+      apiKeyEnv: 'JUDGE_KEY',
+    };
+    const served = planRecipe(caiThenRlaif, form({ datasets, judge: endpoint }));
+    expect(served.recipe?.stages[3]?.config.judge).toMatchObject({
+      type: 'openai',
+      url: 'http://127.0.0.1:7860',
+      model: 'judge-ckpt',
+      api_key_env: 'JUDGE_KEY',
+    });
+    const emptyPrinciple = { constitutions: [{ critic: 'Is it harmful?', revision: ' ' }] };
+    const badConstitution = planRecipe(
+      caiThenRlaif,
+      form({ datasets, judge: { type: 'rule' }, constitution: emptyPrinciple }),
+    );
+    expect(badConstitution.notes[0]).toBe(
+      'cai: left out, Principle 1 needs both a critique request and a revision request.',
+    );
+  });
+
+  it("adds CAI's stages after the first SFT when the user asks, and moves what started from that SFT", () => {
+    const external = recommendation([
+      stage('sft', 'demonstrations', null),
+      stage('rlaif', 'prompts', 0),
+      stage('dpo', 'synthetic', 1),
+    ]);
+    const datasets = { demonstrations: 'demos', prompts: 'asks' };
+    const plan = planRecipe(external, form({ datasets, judge: { type: 'rule' }, addCai: true }));
+    expect(plan.recipe?.stages.map((s) => [s.name, s.method, s.dataset, s.base])).toEqual([
+      ['sft', 'sft', 'demos', undefined],
+      ['cai', 'cai', 'asks', undefined],
+      ['sft-2', 'sft', '@cai', undefined],
+      ['rlaif', 'rlaif', 'asks', undefined],
+      ['dpo', 'dpo', '@rlaif', undefined],
+    ]);
+    expect(plan.notes[0]).toContain('added by you');
+    expect(planRecipe(external, form({ datasets, judge: { type: 'rule' } })).recipe?.stages).toHaveLength(3);
+    // Without an SFT stage (the model had SFT), CAI starts from the base and the rest from CAI's SFT.
+    const noSft = withCai(
+      recommendation([stage('rlaif', 'prompts', null), stage('dpo', 'synthetic', 0)]).pipeline,
+      form({ addCai: true }),
+    );
+    expect(noSft.pipeline.map((s) => [s.method, s.startsFrom])).toEqual([
+      ['cai', null],
+      ['sft', 0],
+      ['rlaif', 1],
+      ['dpo', 2],
     ]);
   });
 

@@ -9,6 +9,7 @@ import { selectBackend } from '../../main/engine/backends/select';
 import { createDemoTokenizer } from '../../main/engine/demo/tokenizer';
 import type { PreparedMethod } from '../../main/engine/methods/method';
 import { preparePpo } from '../../main/engine/methods/ppo';
+import { policyOutputs } from '../../main/engine/methods/ppo-rollout';
 import { tinyConfig } from '../../main/engine/models/config';
 import { addScalarHead } from '../../main/engine/models/heads';
 import { CausalLM } from '../../main/engine/models/model';
@@ -94,6 +95,27 @@ describe('PPO steps', () => {
     expect((await policy.tensors())['layers.0.q.weight']).toEqual(base['layers.0.q.weight']);
     prepared.dispose();
   }, 120_000);
+
+  it("starts the value head from the reward model's score head, and the value loss does not reach the trunk", async () => {
+    const { prepared, policy } = await setup();
+    const scoreHead = CausalLM.random(config, 2);
+    addScalarHead(scoreHead, 'score', 3);
+    expect(Array.from((await policy.params['value.weight']?.data()) ?? [])).toEqual(
+      Array.from((await scoreHead.params['score.weight']?.data()) ?? []),
+    );
+    const tokens = tf.tensor2d([[1, 5, 9, 12, 2]], [1, 5], 'int32');
+    const trunk = policy.params['layers.0.q.weight'] as tf.Variable;
+    const valueHead = policy.params['value.weight'] as tf.Variable;
+    const { grads } = tf.variableGrads(() => {
+      const { values } = policyOutputs(policy, tokens, { values: true });
+      return tf.sum(tf.square(values as tf.Tensor)) as tf.Scalar;
+    }, [trunk, valueHead]);
+    expect(tf.max(tf.abs(grads[trunk.name] as tf.Tensor)).dataSync()[0]).toBe(0);
+    expect(tf.max(tf.abs(grads[valueHead.name] as tf.Tensor)).dataSync()[0]).toBeGreaterThan(0);
+    tf.dispose([tokens, ...Object.values(grads)]);
+    scoreHead.dispose();
+    prepared.dispose();
+  }, 60_000);
 
   it('warns when objective/kl goes over max_kl', async () => {
     const { prepared, trainer } = await setup({ max_kl: 1e-9 });

@@ -1,5 +1,6 @@
 /** `awb bench [--json] [--quick]`: the benchmark suite on the active backend (SPEC §8). */
 import os from 'node:os';
+import { benchKernels } from '../../engine/bench/kernels';
 import { benchMatmul } from '../../engine/bench/matmul';
 import { benchForward, benchGeneration } from '../../engine/bench/models';
 import { benchTraining } from '../../engine/bench/training';
@@ -14,6 +15,7 @@ async function runSuite(quick: boolean) {
     forward: await benchForward(budgetMs),
     generation: await benchGeneration(quick ? 32 : 256, quick ? 1 : 3),
     training: await benchTraining(quick ? 100 : 2000),
+    kernels: await benchKernels(quick ? 100 : 2000),
   };
 }
 
@@ -62,6 +64,13 @@ function print(ctx: CliContext, results: Awaited<ReturnType<typeof runSuite>>): 
     ...trainingRows,
   ]))
     ctx.out(line);
+  const kernels = results.kernels;
+  if (!kernels) return;
+  ctx.out('');
+  ctx.out(
+    `batched matmul (${kernels.shape} SFT step): tfjs-wasm ${kernels.tfjsMs.toFixed(0)} ms, own SIMD kernel ` +
+      `${kernels.ownMs.toFixed(0)} ms, ${kernels.speedup.toFixed(2)}× faster`,
+  );
 }
 
 export const benchCommand: Command = {

@@ -51,7 +51,7 @@ function summary(ctx: CliContext, record: RunRecord): void {
 }
 
 export const runCommand: Command = {
-  summary: 'run a recipe (SFT, reward model, DPO stages), with checkpoints',
+  summary: 'run a recipe (SFT, reward model, DPO, PPO, CAI and RLAIF stages), with checkpoints',
   usage: 'awb run RECIPE.json',
   options: {},
   async run(ctx, _values, positionals) {

@@ -2,10 +2,12 @@
  * Kernels that the tfjs wasm backend (4.22) does not ship, written in JavaScript against its heap.
  *
  * UnsortedSegmentSum is the one training needs: the gradient of `tf.gather` (embedding lookups) is built on it, so
- * without it every embedding gradient on wasm throws "kernel not registered".
+ * without it every embedding gradient on wasm throws "kernel not registered". BatchMatMul is replaced for batched
+ * products (./wasm-batched-matmul), which tfjs-wasm runs as a scalar loop.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { registerBatchedMatMul } from './wasm-batched-matmul';
 
 const WASM = 'wasm';
 
@@ -13,6 +15,7 @@ type NumericArray = Float32Array | Int32Array | Uint8Array;
 
 /** Registers the missing kernels for the 'wasm' backend; calling it again does nothing. */
 export function registerWasmKernels(): void {
+  registerBatchedMatMul();
   // registerKernel warns on duplicates, and a later tfjs-backend-wasm may ship its own kernel: keep whichever is there.
   if (tf.getKernel(tf.UnsortedSegmentSum, WASM)) return;
   tf.registerKernel({ kernelName: tf.UnsortedSegmentSum, backendName: WASM, kernelFunc: unsortedSegmentSum });

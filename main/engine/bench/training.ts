@@ -51,7 +51,7 @@ const LOSSES: Record<TrainingResult['method'], LossBuilder> = {
 };
 
 /** Pairs are batch sequences of chosen and batch of rejected, so a DPO or RM step sees 2 × batch sequences. */
-async function benchOne(
+export async function benchTrainingStep(
   shape: string,
   method: TrainingResult['method'],
   budgetMs: number,
@@ -90,7 +90,7 @@ export async function benchTraining(budgetMs: number, batch = 4, length = 64): P
   const results: TrainingResult[] = [];
   for (const shape of Object.keys(REFERENCE_SHAPES)) {
     for (const method of ['sft', 'reward', 'dpo'] as const)
-      results.push(await benchOne(shape, method, budgetMs, batch, length));
+      results.push(await benchTrainingStep(shape, method, budgetMs, batch, length));
   }
   return results;
 }

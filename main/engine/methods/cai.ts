@@ -18,14 +18,8 @@ import { type ChatEndpoint, chatCompletion, withRetries } from '../judges/prompt
 import type { CausalLM } from '../models/model';
 import type { OnnxDecoder } from '../onnx/onnx-decoder';
 import type { Tokenizer } from '../tokenizers/tokenizer';
+import { type Constitution, ConstitutionSchema } from './constitution';
 import { sampleResponses } from './ppo-rollout';
-
-/** The layout of shared/data/constitution/constitution_anthropic.json: critique/revision request pairs. */
-export const ConstitutionSchema = z.object({
-  constitutions: z.array(z.object({ critic: z.string().min(1), revision: z.string().min(1) })).min(1),
-  system_chat: z.array(z.array(z.object({ role: z.string(), content: z.string() }))).optional(),
-});
-export type Constitution = z.infer<typeof ConstitutionSchema>;
 
 export const CaiOptionsSchema = z.object({
   /** A constitution file (JSON in the layout above), or the constitution itself. */

@@ -16,6 +16,7 @@ import { z } from 'zod';
 import { tokenizePreference } from '../datasets/tokenize';
 import type { PreferenceRow } from '../datasets/types';
 import type { CausalLM } from '../models/model';
+import { withoutGradient } from '../ops/without-gradient';
 import { namedMetrics, padBatch, padIdOf, type Sequence, trainableParams } from './batching';
 import {
   assertSameShape,
@@ -141,18 +142,6 @@ export function validateDpoConfig(config: DpoConfig): void {
   if (!(config.labelSmoothing >= 0 && config.labelSmoothing <= 0.5)) {
     throw new RangeError(`labelSmoothing must be in [0, 0.5], got ${config.labelSmoothing}`);
   }
-}
-
-// An identity whose gradient is zero. Besides keeping the reference fixed when it shares weights with the policy
-// (LoRA with the adapters off), it stops the backward pass before it walks through a reference forward pass.
-const constantOp = tf.customGrad((input, _save) => ({
-  value: tf.clone(input as tf.Tensor),
-  gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy),
-}));
-
-/** x, treated as a constant by tf.grad and friends. */
-export function withoutGradient<T extends tf.Tensor>(x: T): T {
-  return constantOp(x) as T;
 }
 
 function sigmoidPairLosses(z: tf.Tensor1D, { labelSmoothing }: DpoConfig): tf.Tensor1D {

@@ -12,6 +12,7 @@ import { type SamplingOptions, sampleToken, seededRandom } from '../generation/s
 import { scalarPerToken, scoreLastToken } from '../models/heads';
 import type { LoraOptions } from '../models/layers';
 import type { CausalLM } from '../models/model';
+import { withoutGradient } from '../ops/without-gradient';
 import { padBatch } from './batching';
 import { tokenLogProbs } from './logprobs';
 import type { Rows } from './ppo-math';
@@ -81,7 +82,10 @@ export function policyOutputs(
   const inputs = tf.slice(hidden, [0, 0, 0], [batch, length - 1, hidden.shape[2]]) as tf.Tensor3D;
   const labels = tf.slice(tokens, [0, 1], [batch, length - 1]) as tf.Tensor2D;
   const logProbs = tokenLogProbs(model.logits(inputs), labels);
-  return { logProbs, ...(options.values ? { values: scalarPerToken(model, 'value', inputs) } : {}) };
+  // The value head reads the trunk without training it: TRL's value model is a separate network, and here a value
+  // loss that reached the shared trunk outweighed the policy loss (0.28 against 0.001) and took the clipped gradient.
+  const values = options.values ? { values: scalarPerToken(model, 'value', withoutGradient(inputs)) } : {};
+  return { logProbs, ...values };
 }
 
 /** The reward model's score of each prompt + response, at its last real token. */

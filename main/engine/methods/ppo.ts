@@ -7,6 +7,7 @@
  * Memory: the value head sits on the policy's trunk. With LoRA the reference is the same weights with the adapters
  * disabled, so policy, reference and value share one copy of the base; without LoRA the reference is a frozen copy.
  */
+import type * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { tokenizePrompt } from '../datasets/tokenize';
 import type { Turns } from '../datasets/types';
@@ -48,6 +49,18 @@ function promptIdsOf(context: MethodContext, room: number): number[][] {
   return rowsWithPrompts.map((row) => tokenizePrompt(context.tokenizer, row as { prompt: Turns }, { maxLength: room }));
 }
 
+/**
+ * TRL starts its value model from the reward model. Here the value head reads the policy's trunk, which starts as the
+ * reward model's did (both come from the SFT model), so the score head's weights are its best starting point.
+ */
+function startValuesFromScores(model: CausalLM, rewardModel: CausalLM): void {
+  const score = rewardModel.params['score.weight'];
+  const value = model.params['value.weight'];
+  if (!score || !value || score.shape[0] !== value.shape[0]) return;
+  value.assign(score);
+  model.params['value.bias']?.assign(rewardModel.params['score.bias'] as tf.Variable);
+}
+
 export async function preparePpo(context: MethodContext): Promise<PreparedMethod> {
   const options = PpoOptionsSchema.parse(context.options);
   if (!context.loadModel) throw new Error('PPO needs the workspace to load its reward model');
@@ -65,6 +78,7 @@ export async function preparePpo(context: MethodContext): Promise<PreparedMethod
   for (const variable of loraOff ? [] : Object.values(reference.params)) variable.trainable = false;
   const trainable = trainableParams(model, args, context.seed);
   addScalarHead(model, 'value', context.seed + 1);
+  startValuesFromScores(model, rewardModel);
   Object.assign(trainable, { 'value.weight': model.params['value.weight'], 'value.bias': model.params['value.bias'] });
   const state: PpoState = {
     model,

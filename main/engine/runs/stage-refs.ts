@@ -27,10 +27,15 @@ export function baseOf(stage: Stage, index: number, recipe: Recipe, record: RunR
   return output;
 }
 
-/** Option values "@stage" (e.g. PPO's reward_model: "@rm") become that earlier stage's output model. */
+/**
+ * Option values "@stage" (e.g. PPO's reward_model: "@rm", or an RLAIF judge's model) become that earlier stage's
+ * output model. Nested settings objects are resolved too; arrays (a constitution's principles) are left as written.
+ */
 export function resolveStageOutputs(options: Record<string, unknown>, record: RunRecord): Record<string, unknown> {
   return Object.fromEntries(
     Object.entries(options).map(([key, value]) => {
+      if (value !== null && typeof value === 'object' && !Array.isArray(value))
+        return [key, resolveStageOutputs(value as Record<string, unknown>, record)];
       if (typeof value !== 'string' || !value.startsWith('@')) return [key, value];
       const output = record.stages.find((s) => s.name === value.slice(1))?.output;
       if (!output) throw new Error(`${key} names ${value}, a stage that has not produced a model`);

@@ -5,6 +5,7 @@ import { useEvent } from '../hooks/useEvent';
 import { useVerb } from '../hooks/useVerb';
 import { RunDashboard } from './RunDashboard';
 import { RunList } from './RunList';
+import { RlhfLoop } from './rlhf/RlhfLoop';
 import { runHash, runIdFromHash } from './route';
 import './runs.css';
 
@@ -54,6 +55,7 @@ export function RunsView({ client }: { client: WorkbenchClient }) {
           onSelect={select}
         />
       ) : null}
+      <RlhfLoop client={client} onStarted={select} />
     </div>
   );
 }

@@ -1,6 +1,7 @@
+import type { Method } from '../../../main/engine/advisor/types';
 import type { WizardForm } from './form';
 import { NumberField } from './NumberField';
-import { INTEGER_SETTINGS, METHOD_LABELS, TRAINABLE_METHODS, type TrainableMethod } from './stage-defaults';
+import { INTEGER_SETTINGS, METHOD_LABELS, WIZARD_METHODS } from './stage-defaults';
 
 interface AdvancedSettingsProps {
   form: WizardForm;
@@ -14,13 +15,13 @@ export function recipeNameProblem(name: string): string | undefined {
 }
 
 /** `max_steps` → `max-steps`: the test id of a stage setting is `<key>-<method>`, e.g. `max-steps-sft`. */
-function settingTestId(key: string, method: TrainableMethod): string {
+function settingTestId(key: string, method: Method): string {
   return `${key.replaceAll('_', '-')}-${method}`;
 }
 
 /** Recipe name, seed, and each method's settings under TRL's names (the stage's config as submitted). */
 export function AdvancedSettings({ form, update }: AdvancedSettingsProps) {
-  const setSetting = (method: TrainableMethod, key: string, value: number) =>
+  const setSetting = (method: Method, key: string, value: number) =>
     update({ stages: { ...form.stages, [method]: { ...form.stages[method], [key]: value } } });
   const nameProblem = recipeNameProblem(form.recipeName);
   return (
@@ -40,7 +41,7 @@ export function AdvancedSettings({ form, update }: AdvancedSettingsProps) {
       </div>
       {nameProblem ? <p className="panel-error">{nameProblem}</p> : null}
       <div className="advanced-stages">
-        {TRAINABLE_METHODS.map((method) => (
+        {WIZARD_METHODS.map((method) => (
           <fieldset key={method} className="stage-settings">
             <legend>{METHOD_LABELS[method]}</legend>
             {Object.entries(form.stages[method]).map(([key, value]) => (

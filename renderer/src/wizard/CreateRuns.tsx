@@ -12,6 +12,12 @@ interface CreateRunsProps {
   form: WizardForm;
 }
 
+/** Steps for a training stage; prompts for a data stage (CAI, RLAIF), which makes a dataset rather than steps. */
+function stageSize(config: Record<string, unknown>): string {
+  if (config.max_steps !== undefined) return `${config.max_steps} steps`;
+  return config.max_prompts !== undefined ? `up to ${config.max_prompts} prompts` : 'every prompt';
+}
+
 /** One click: the recommended pipeline as one recipe, queued with runs.start; then the Runs section shows it. */
 export function CreateRuns({ client, recommendation, form }: CreateRunsProps) {
   const [pending, setPending] = useState(false);
@@ -41,7 +47,7 @@ export function CreateRuns({ client, recommendation, form }: CreateRunsProps) {
         <p data-testid="create-stages">
           Will queue <strong>{plan.recipe.name}</strong>:{' '}
           {plan.recipe.stages
-            .map((stage) => `${stage.name} (${stage.dataset}, ${stage.config.max_steps ?? '?'} steps)`)
+            .map((stage) => `${stage.name} (${stage.dataset}, ${stageSize(stage.config)})`)
             .join(' → ')}
         </p>
       ) : null}

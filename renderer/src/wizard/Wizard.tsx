@@ -1,13 +1,16 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { Method } from '../../../main/engine/advisor/types';
 import type { DatasetSummary } from '../../../preload/contract';
 import type { WorkbenchClient } from '../client/client';
 import { Panel } from '../components/Panel';
 import { useVerb } from '../hooks/useVerb';
 import { AdvancedSettings } from './AdvancedSettings';
+import { ConstitutionEditor } from './ConstitutionEditor';
 import { CreateRuns } from './CreateRuns';
 import { DataOnHand } from './DataOnHand';
 import { advisorInput, COUNT_OF_SLOT, type DatasetSlot, defaultMemoryGb, initialForm, type WizardForm } from './form';
 import { GoalPicker } from './GoalPicker';
+import { JudgePicker } from './JudgePicker';
 import { RecommendationView } from './RecommendationView';
 import { Resources } from './Resources';
 import { useCatalogue } from './useCatalogue';
@@ -43,6 +46,8 @@ export function Wizard({ client }: { client: WorkbenchClient }) {
   );
   const advice = useRecommendation(client, asked && 'input' in asked ? asked.input : undefined);
 
+  const uses = (method: Method) => advice.recommendation?.pipeline.some((stage) => stage.method === method) ?? false;
+  const showsCai = uses('cai') || form.addCai;
   const pick = (slot: DatasetSlot, dataset: DatasetSummary | undefined) => {
     const datasets = { ...form.datasets, [slot]: dataset?.name };
     if (slot === 'heldOut' || !dataset) return update({ datasets });
@@ -93,6 +98,29 @@ export function Wizard({ client }: { client: WorkbenchClient }) {
           <p className="muted">{asked && 'missing' in asked ? asked.missing : 'Asking the advisor…'}</p>
         )}
       </Panel>
+      {uses('cai') || uses('rlaif') ? (
+        <Panel title={showsCai ? 'Constitution and judge' : 'Judge'} testId="wizard-ai-feedback">
+          {uses('cai') ? null : (
+            <label className="radio">
+              <input
+                type="checkbox"
+                data-testid="add-cai"
+                checked={form.addCai}
+                onChange={(e) => update({ addCai: e.target.checked })}
+              />
+              Also run Constitutional AI after SFT (left out by the advisor: a model under 1B parameters critiques its
+              own answers poorly)
+            </label>
+          )}
+          {showsCai ? (
+            <ConstitutionEditor
+              constitution={form.constitution}
+              onChange={(constitution) => update({ constitution })}
+            />
+          ) : null}
+          {uses('rlaif') ? <JudgePicker judge={form.judge} onChange={(judge) => update({ judge })} /> : null}
+        </Panel>
+      ) : null}
       <Panel title="Create the runs" testId="wizard-create">
         <CreateRuns client={client} recommendation={advice.recommendation} form={form} />
       </Panel>

@@ -2,9 +2,14 @@
  * The wizard's answers and how they become the advisor's input. The advisor input is derived from the form, never
  * stored, so it cannot fall out of step with what the user sees.
  */
+
+import type { Method } from '../../../main/engine/advisor/types';
 import { type AdvisorInput, type Goal, MethodSchema } from '../../../main/engine/advisor/types';
 import type { DatasetSummary, EngineInfo, ModelSummary } from '../../../preload/contract';
-import { STAGE_DEFAULTS, type StageConfig, TRAINABLE_METHODS, type TrainableMethod } from './stage-defaults';
+import type { Constitution } from './constitution';
+import { STARTER_CONSTITUTION } from './constitution';
+import type { JudgeChoice } from './judge';
+import { STAGE_DEFAULTS, type StageConfig, WIZARD_METHODS } from './stage-defaults';
 
 /** The datasets a recipe's stages train on, by the advisor's data kinds, plus the reward model's held-out pairs. */
 export interface DatasetChoice {
@@ -28,7 +33,13 @@ export interface WizardForm {
   loraRank: number;
   recipeName: string;
   seed: number;
-  stages: Record<TrainableMethod, StageConfig>;
+  stages: Record<Method, StageConfig>;
+  /** Constitutional AI's principles (critique/revision request pairs). */
+  constitution: Constitution;
+  /** Who labels RLAIF's pairs. */
+  judge: JudgeChoice;
+  /** Put CAI's critique → revision → SFT stages after the first SFT where the advisor left them out (small models). */
+  addCai: boolean;
 }
 
 /** `wizard-20250101-093000`: unique enough per click, and valid as a recipe name. */
@@ -52,6 +63,9 @@ export function initialForm(now = new Date()): WizardForm {
     recipeName: defaultRecipeName(now),
     seed: 1,
     stages: structuredClone(STAGE_DEFAULTS),
+    constitution: structuredClone(STARTER_CONSTITUTION),
+    judge: { type: 'openai', url: '', model: '', apiKeyEnv: '' },
+    addCai: false,
   };
 }
 
@@ -59,7 +73,8 @@ export function initialForm(now = new Date()): WizardForm {
 export const SLOT_KINDS: Record<Exclude<DatasetSlot, 'heldOut'>, DatasetSummary['kind'][]> = {
   demonstrations: ['prompt_completion', 'language_modeling'],
   preferences: ['preference'],
-  prompts: ['prompt_only'],
+  // PPO, CAI and RLAIF only need the prompts: a preference dataset's prompts serve as well.
+  prompts: ['prompt_only', 'preference'],
 };
 export const COUNT_OF_SLOT = {
   demonstrations: 'demonstrations',
@@ -80,7 +95,7 @@ export function isAlreadySft(model: ModelSummary): boolean {
 }
 
 function largest(setting: string, stages: WizardForm['stages']): number | undefined {
-  const values = TRAINABLE_METHODS.map((method) => stages[method][setting]).filter((v): v is number => v !== undefined);
+  const values = WIZARD_METHODS.map((method) => stages[method][setting]).filter((v): v is number => v !== undefined);
   return values.length > 0 ? Math.max(...values) : undefined;
 }
 

@@ -31,14 +31,17 @@ export function useDemoData(
         datasets: {
           demonstrations: demo.datasets.sft,
           preferences: demo.datasets.preference,
-          prompts: demo.datasets.evalPrompts,
+          // The training prompts (the preference pairs'): the held-out prompts stay unseen for scoring.
+          prompts: demo.datasets.preference,
           heldOut: demo.datasets.rmHeldOut,
         },
         counts: {
           demonstrations: rowsOf(datasets, demo.datasets.sft),
           preferencePairs: rowsOf(datasets, demo.datasets.preference),
-          prompts: rowsOf(datasets, demo.datasets.evalPrompts),
+          prompts: rowsOf(datasets, demo.datasets.preference),
         },
+        // The demo's task has a scripted oracle: a verifiable-reward judge needs no endpoint.
+        judge: { type: 'rule' },
       });
     } catch (problem) {
       setError(`Could not set up the demo: ${(problem as Error).message}`);

@@ -49,7 +49,10 @@ function CritiqueTrail({
   return (
     <details className="cai-trail" data-testid={`cai-trail-${trail.index}`} open={openAtFirst}>
       <summary>
-        {trail.prompt} <span className="muted">· {trail.rounds.length} rounds</span>
+        {trail.prompt}{' '}
+        <span className="muted">
+          · {trail.rounds.length} round{trail.rounds.length === 1 ? '' : 's'}
+        </span>
       </summary>
       <div className="cai-step">
         <div className="muted">First answer</div>
