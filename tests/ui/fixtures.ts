@@ -1,5 +1,5 @@
 /** Contract objects the component tests share. */
-import type { ModelSummary } from '../../preload/contract';
+import type { DatasetSummary, ModelSummary } from '../../preload/contract';
 
 export function modelSummary(name: string, extra: Partial<ModelSummary> = {}): ModelSummary {
   return {
@@ -14,5 +14,19 @@ export function modelSummary(name: string, extra: Partial<ModelSummary> = {}): M
     maxPositions: 512,
     createdAt: '2025-01-01T00:00:00.000Z',
     ...extra,
+  };
+}
+
+export function datasetSummary(name: string, kind: DatasetSummary['kind'], rows: number): DatasetSummary {
+  return {
+    name,
+    kind,
+    format: 'standard',
+    layout: 'trl',
+    source: 'x',
+    rows,
+    accepted: rows,
+    truncated: 0,
+    createdAt: '2025-01-01T00:00:00.000Z',
   };
 }

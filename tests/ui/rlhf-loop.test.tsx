@@ -2,9 +2,8 @@
 /** The RLHF iteration loop panel against a scripted contract: the history, and the next iteration as one action. */
 import { act, cleanup, configure, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { DatasetSummary } from '../../preload/contract';
 import { RlhfLoop } from '../../renderer/src/runs/rlhf/RlhfLoop';
-import { modelSummary } from './fixtures';
+import { datasetSummary, modelSummary } from './fixtures';
 import { scriptedClient, type VerbScript } from './mock-client';
 
 configure({ asyncUtilTimeout: 5000 });
@@ -12,19 +11,7 @@ afterEach(cleanup);
 
 const NOW = '2025-01-01T00:00:00.000Z';
 
-function dataset(name: string, kind: DatasetSummary['kind'], rows: number): DatasetSummary {
-  return {
-    name,
-    kind,
-    format: 'conversational',
-    layout: 'trl',
-    source: name,
-    rows,
-    accepted: rows,
-    truncated: 0,
-    createdAt: NOW,
-  };
-}
+const dataset = datasetSummary;
 
 const FIRST_ITERATION = {
   runId: 'run-1',

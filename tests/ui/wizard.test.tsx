@@ -2,10 +2,11 @@
 import { act, cleanup, configure, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AdvisorInput, PipelineStage, Recommendation } from '../../main/engine/advisor/types';
-import type { DatasetSummary, EngineInfo, ModelSummary } from '../../preload/contract';
+import type { EngineInfo, ModelSummary } from '../../preload/contract';
 import { WizardSection } from '../../renderer/src/sections/WizardSection';
 import { initialForm, type WizardForm } from '../../renderer/src/wizard/form';
 import { planRecipe, withCai } from '../../renderer/src/wizard/recipe';
+import { datasetSummary } from './fixtures';
 import { scriptedClient, type VerbScript } from './mock-client';
 
 // The advisor call waits out a debounce and the bench streams on real timers: leave room on a busy machine.
@@ -41,19 +42,7 @@ function model(name: string, extra: Partial<ModelSummary> = {}): ModelSummary {
   };
 }
 
-function dataset(name: string, kind: DatasetSummary['kind'], rows: number): DatasetSummary {
-  return {
-    name,
-    kind,
-    format: 'standard',
-    layout: 'trl',
-    source: 'x',
-    rows,
-    accepted: rows,
-    truncated: 0,
-    createdAt: NOW,
-  };
-}
+const dataset = datasetSummary;
 
 const DEMO_DATASETS = [
   dataset('demo-sft', 'prompt_completion', 500),
