@@ -79,6 +79,54 @@ function initialForm(iterations: Iteration[], sftModel: string | undefined): Ite
   };
 }
 
+const SOURCES: Record<IterationForm['source'], string> = {
+  votes: 'Blind votes from the Chat section, made into a dataset',
+  judge: 'A judge labels pairs of its answers (RLAIF)',
+};
+
+interface NewPairsSourceProps {
+  form: IterationForm;
+  pairs: string[];
+  update: (change: Partial<IterationForm>) => void;
+}
+
+/** Where the iteration's new pairs come from: a votes dataset, or a judge on the newest policy's answers. */
+function NewPairsSource({ form, pairs, update }: NewPairsSourceProps) {
+  return (
+    <fieldset className="rlhf-source">
+      <legend>New pairs on the newest policy's answers</legend>
+      {(Object.keys(SOURCES) as Array<IterationForm['source']>).map((source) => (
+        <label key={source} className="radio">
+          <input
+            type="radio"
+            name="rlhf-source"
+            data-testid={`rlhf-source-${source}`}
+            checked={form.source === source}
+            onChange={() => update({ source })}
+          />
+          {SOURCES[source]}
+        </label>
+      ))}
+      {form.source === 'votes' ? (
+        <Pick
+          label="Votes dataset"
+          testId="rlhf-votes"
+          value={form.votes}
+          options={pairs}
+          onChange={(votes) => update({ votes })}
+        />
+      ) : (
+        <JudgePicker
+          legend="Judge"
+          judge={form.judge}
+          choices={['rule', 'openai']}
+          onChange={(judge) => update({ judge })}
+        />
+      )}
+    </fieldset>
+  );
+}
+
 interface LoopFormProps {
   client: WorkbenchClient;
   iterations: Iteration[];
@@ -169,45 +217,7 @@ function LoopForm({ client, iterations, models, sftModel, datasets, onStarted }:
           </label>
         ))}
       </fieldset>
-      <fieldset className="rlhf-source">
-        <legend>New pairs on the newest policy's answers</legend>
-        <label className="radio">
-          <input
-            type="radio"
-            name="rlhf-source"
-            data-testid="rlhf-source-votes"
-            checked={form.source === 'votes'}
-            onChange={() => update({ source: 'votes' })}
-          />
-          Blind votes from the Chat section, made into a dataset
-        </label>
-        <label className="radio">
-          <input
-            type="radio"
-            name="rlhf-source"
-            data-testid="rlhf-source-judge"
-            checked={form.source === 'judge'}
-            onChange={() => update({ source: 'judge' })}
-          />
-          A judge labels pairs of its answers (RLAIF)
-        </label>
-        {form.source === 'votes' ? (
-          <Pick
-            label="Votes dataset"
-            testId="rlhf-votes"
-            value={form.votes}
-            options={pairs}
-            onChange={(votes) => update({ votes })}
-          />
-        ) : (
-          <JudgePicker
-            legend="Judge"
-            judge={form.judge}
-            choices={['rule', 'openai']}
-            onChange={(judge) => update({ judge })}
-          />
-        )}
-      </fieldset>
+      <NewPairsSource form={form} pairs={pairs} update={update} />
       <button
         type="button"
         className="primary"
